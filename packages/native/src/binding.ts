@@ -1,0 +1,116 @@
+/**
+ * Types of the compiled addon (`build/Release/warpdrive_native.node`).
+ *
+ * This file is the contract between the C++ addon and `@warpdrive/core`:
+ * the addon implements exactly these shapes, core uses nothing else.
+ */
+
+/** Layout facts compiled from `driver/include/uapi/misc/wd_soft.h`. */
+export interface AbiLayout {
+  /** `WD_SOFT_API_V1`, the device api string. */
+  readonly api: string;
+  /** `sizeof` of every struct in the header, keyed by struct name (`wd_sqe`). */
+  readonly sizes: Readonly<Record<string, number>>;
+  /** `offsetof` of every field, keyed `struct.field` (`wd_sqe.user_data`). */
+  readonly offsets: Readonly<Record<string, number>>;
+  /** Every `#define`/enum constant of the header, keyed by its C name. */
+  readonly constants: Readonly<Record<string, number>>;
+  /** The errno values the device uses in `cqe.status` (positive), keyed by name (`EINVAL`). */
+  readonly errno: Readonly<Record<string, number>>;
+}
+
+/** Options of {@link SoftDevice}. The addon re-validates them. */
+export interface SoftDeviceOptions {
+  /** Device worker threads, 1..256. */
+  readonly workers: number;
+  /**
+   * How long (µs) an idle worker keeps polling a queue's SQ before it sets
+   * `WD_SQ_NEED_WAKEUP` and sleeps. 0 disables polling. Default 50.
+   */
+  readonly spinMicros?: number;
+}
+
+/** Options of {@link SoftDevice.openQueue}. */
+export interface SoftQueueOptions {
+  /** SQ depth, a power of two in 1..WD_RING_MAX_ENTRIES. CQ depth is twice that. */
+  readonly sqEntries: number;
+  /**
+   * Called on the opening thread's event loop (through `uv_poll` on the
+   * queue's eventfd) when new CQEs may be in the CQ ring. Never re-entrant.
+   */
+  readonly onCompletion: () => void;
+}
+
+/** One queue of the in-process soft device. */
+export interface SoftQueue {
+  /**
+   * The queue's ring region (the equivalent of uacce's DUS mapping):
+   * `struct wd_ring_info` at offset 0, then the rings at the offsets it
+   * names. External memory: never detached, stays valid while referenced.
+   */
+  readonly ring: ArrayBuffer;
+  /** Wake the device after publishing `sq.tail` when `WD_SQ_NEED_WAKEUP` was set. */
+  doorbell(): void;
+  /**
+   * Stop the queue. SQEs the device has not taken yet complete with
+   * `-ECANCELED`; SQEs being executed finish. When no engine can touch user
+   * memory any more, the addon calls `onCompletion` one last time (so the
+   * final CQEs can be drained) and then `onClosed`, both on the loop.
+   * A second call is a no-op.
+   */
+  close(onClosed: () => void): void;
+  /** True once `close()` was called. */
+  readonly closed: boolean;
+}
+
+/** A soft-device engine library loaded by {@link SoftDevice.loadEngine}. */
+export interface EngineInfo {
+  readonly name: string;
+  readonly firstOpcode: number;
+  readonly lastOpcode: number;
+}
+
+/** The in-process soft device: a pool of worker threads serving many queues. */
+export interface SoftDevice {
+  readonly workers: number;
+  /** Opcodes with an engine (built-in NOP/COPY/CRC32 plus loaded ones). */
+  readonly opcodes: readonly number[];
+  /** SVA mode only: `WD_FEAT_*` bits this device reports. */
+  readonly features: number;
+  openQueue(options: SoftQueueOptions): SoftQueue;
+  /**
+   * dlopen() `library` and call `symbol` (a `wd_engine_get_fn`, see
+   * `include/warpdrive/engine.h`) to register its engine for its opcode
+   * range. Throws if the range overlaps an engine already registered.
+   */
+  loadEngine(library: string, symbol: string): EngineInfo;
+  /**
+   * Run one SQE synchronously on the calling thread (the device's inline
+   * path) and write its CQE. `sqe` must be `wd_sqe` bytes, `cqe` `wd_cqe` bytes.
+   */
+  execute(sqe: Uint8Array, cqe: Uint8Array): void;
+  /** Close every queue (as SoftQueue.close) and join the workers once they are idle. */
+  close(): void;
+  readonly closed: boolean;
+}
+
+export interface SoftDeviceConstructor {
+  new (options: SoftDeviceOptions): SoftDevice;
+}
+
+/** Everything the addon exports. */
+export interface NativeBinding {
+  readonly abi: AbiLayout;
+  /**
+   * Virtual address of the first byte of `view` (plus `view.byteOffset`).
+   * Throws a TypeError for a detached buffer.
+   */
+  addressOf(view: ArrayBufferView | ArrayBuffer): bigint;
+  /** Number of CPUs the process may run on (sched_getaffinity). */
+  availableCpus(): number;
+  readonly SoftDevice: SoftDeviceConstructor;
+  /** Counters for leak tests: live soft devices, queues, worker threads, open eventfds. */
+  resources(): { devices: number; queues: number; threads: number; fds: number };
+  /** Absolute path of the loaded .node file. */
+  readonly path: string;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# One-time, idempotent set-up for a fresh machine of the project's kind:
+# system packages, the pinned pnpm, workspace dependencies and the native build.
+# Every README command runs this first, so nothing is installed by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION=10.34.9
+APT_PACKAGES=(cmake pkg-config libdeflate-dev libisal-dev libssl-dev zlib1g-dev)
+
+need_apt=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${need_apt[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
+  echo "setup: installing pnpm $PNPM_VERSION" >&2
+  npm install -g --silent "pnpm@$PNPM_VERSION" >/dev/null
+fi
+
+stamp=node_modules/.warpdrive-setup
+if [ ! -f "$stamp" ] || [ pnpm-lock.yaml -nt "$stamp" ]; then
+  pnpm install --frozen-lockfile=${CI:+true}${CI:-false} --reporter=append-only
+  touch "$stamp"
+fi
+pnpm -r --reporter=append-only run build
