@@ -1,10 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/main.ts'],
   format: ['esm'],
-  dts: true,
   sourcemap: true,
   clean: true,
   target: 'node20',
+  banner: { js: '#!/usr/bin/env node' },
 });
