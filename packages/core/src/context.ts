@@ -1,0 +1,188 @@
+/**
+ * Context: one device opened for this process, its queues, scheduler and
+ * plugins. `createContext` is the SDK's entry point.
+ */
+import type { SoftDevice } from '@warpdrive/native';
+import { WarpdriveError, isWarpdriveError } from './errors.js';
+import type { DeviceInfo } from './devices.js';
+import { selectDevice } from './device-select.js';
+import { getNative } from './native.js';
+import type { ExtensionsOf, Plugin, PluginHost } from './plugin.js';
+import { PluginRegistry, type BoundOperation } from './registry.js';
+import { Queue, unknownOperation } from './queue.js';
+import { createScheduler, type SchedulePolicy, type Scheduler } from './scheduler.js';
+import { aggregateStats, type ContextStats } from './stats.js';
+import { contextOptionsSchema, parseOptions } from './validate.js';
+
+/** Options of {@link createContext}. */
+export interface ContextOptions<P extends readonly Plugin<any>[] = readonly Plugin<any>[]> {
+  /** Plugins to register (explicit; may be empty). */
+  readonly plugins: P;
+  /** 'auto' (default, the soft device for now), 'soft', 'uacce' or a device name. */
+  readonly device?: string;
+  /** Queues to open, 1..64 (default 1). */
+  readonly queues?: number;
+  /** SQ depth per queue, a power of two in 1..32768 (default 256); CQ is twice that. */
+  readonly depth?: number;
+  /** Soft-device worker threads, 1..256 (default: available CPUs). */
+  readonly workers?: number;
+  /** Queue selection policy (default 'least-in-flight'). */
+  readonly schedule?: SchedulePolicy;
+  /** Soft device: µs an idle worker polls before sleeping (addon default if unset). */
+  readonly spinMicros?: number;
+}
+
+/** An open device with its queues. Methods of plugins are merged onto it. */
+export class Context implements PluginHost {
+  /** The opened device. */
+  readonly device: DeviceInfo;
+  /** Its queues, for liburing-level use (getSqe/submit/peekCqe...). */
+  readonly queues: readonly Queue[];
+  /** The context's plugins. */
+  readonly plugins: readonly Plugin<any>[];
+  private readonly ops: Readonly<Record<string, BoundOperation>>;
+  private readonly scheduler: Scheduler<Queue>;
+  private readonly single: Queue | undefined;
+  private readonly soft: SoftDevice;
+  private readonly path: string;
+  private closePromise: Promise<void> | undefined;
+
+  /** @internal Use {@link createContext}. */
+  constructor(device: DeviceInfo, soft: SoftDevice, queues: Queue[], registry: PluginRegistry, ops: Readonly<Record<string, BoundOperation>>, policy: SchedulePolicy) {
+    this.device = device;
+    this.soft = soft;
+    this.queues = Object.freeze(queues);
+    this.plugins = registry.plugins;
+    this.ops = ops;
+    this.scheduler = createScheduler(policy, this.queues, 'ERR_CONTEXT_CLOSED');
+    this.single = queues.length === 1 ? queues[0] : undefined;
+    this.path = `${device.name}:${device.api}:${device.backend}`;
+  }
+
+  /** The device api the context's encoders target (e.g. `wd_soft_v1`). */
+  get api(): string {
+    return this.device.api;
+  }
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.closePromise !== undefined;
+  }
+  /** Names of the operations available on this context. */
+  get operations(): string[] {
+    return Object.keys(this.ops);
+  }
+  /** Scheduling policy in use. */
+  get schedule(): SchedulePolicy {
+    return this.scheduler.policy;
+  }
+
+  /**
+   * Run a named operation of one of the context's plugins.
+   * @param operation - e.g. `copy`
+   * @param request - the operation's request object
+   * @throws WarpdriveError (as rejection) `ERR_CONTEXT_CLOSED`,
+   *   `ERR_INVALID_ARGUMENT`, `ERR_UNSUPPORTED_OPERATION`, the encoder's errors,
+   *   or a CQE status error (`ERR_OUTPUT_TOO_SMALL`, `ERR_DATA_CORRUPT`, ...)
+   */
+  run<R = unknown>(operation: string, request?: unknown): Promise<R> {
+    if (this.closePromise !== undefined) return Promise.reject(new WarpdriveError('ERR_CONTEXT_CLOSED', 'the context was closed'));
+    const op = typeof operation === 'string' ? this.ops[operation] : undefined;
+    if (op === undefined) return Promise.reject(unknownOperation(operation, this.ops));
+    return (this.single ?? this.scheduler.pick()).runOperation<R>(op, request);
+  }
+
+  /** Counters: totals, per queue and per device path. */
+  stats(): ContextStats {
+    return aggregateStats(this.path, this.queues.map((q) => q.stats()), 0);
+  }
+
+  /**
+   * Close every queue and the device. Pending requests reject with
+   * `ERR_CONTEXT_CLOSED`. Idempotent: later calls return the same promise.
+   */
+  close(): Promise<void> {
+    if (this.closePromise === undefined) {
+      this.closePromise = Promise.all(this.queues.map((q) => q.close('ERR_CONTEXT_CLOSED'))).then(() => {
+        if (!this.soft.closed) this.soft.close();
+      });
+    }
+    return this.closePromise;
+  }
+}
+
+/** A context with the methods of the plugins `P`. */
+export type ContextWith<P extends readonly Plugin<any>[]> = Context & ExtensionsOf<P>;
+
+function loadEngines(soft: SoftDevice, plugins: readonly Plugin<any>[]): void {
+  for (const plugin of plugins) {
+    for (const engine of plugin.softEngines ?? []) {
+      try {
+        soft.loadEngine(engine.library, engine.symbol);
+      } catch (err) {
+        throw new WarpdriveError('ERR_PLUGIN', `plugin '${plugin.name}': cannot load soft engine ${engine.symbol} from ${engine.library}: ${(err as Error).message}`, {
+          cause: err,
+          details: { plugin: plugin.name, library: engine.library, symbol: engine.symbol },
+        });
+      }
+    }
+  }
+}
+
+function applyExtensions(ctx: Context, plugins: readonly Plugin<any>[]): void {
+  const owner = new Map<string, string>();
+  for (const plugin of plugins) {
+    if (plugin.extend === undefined) continue;
+    const ext = plugin.extend(ctx) as Record<string, unknown>;
+    if (ext === null || typeof ext !== 'object') {
+      throw new WarpdriveError('ERR_PLUGIN', `plugin '${plugin.name}': extend() must return an object of methods`, { details: { plugin: plugin.name } });
+    }
+    for (const key of Object.keys(ext)) {
+      if (key in ctx || owner.has(key)) {
+        const by = owner.get(key);
+        throw new WarpdriveError('ERR_PLUGIN', `plugin '${plugin.name}': method '${key}' conflicts with ${by === undefined ? 'a Context member' : `plugin '${by}'`}`, {
+          details: { plugin: plugin.name, method: key },
+        });
+      }
+      owner.set(key, plugin.name);
+    }
+    Object.assign(ctx, ext);
+  }
+}
+
+/**
+ * Open a device and its queues.
+ *
+ * @param options - see {@link ContextOptions}; `plugins` is required
+ * @returns the context, typed with every plugin's methods (`ctx.copy`, ...)
+ * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (bad option, named),
+ *   `ERR_PLUGIN` (plugin conflict, engine load failure),
+ *   `ERR_DEVICE_NOT_FOUND`, `ERR_UNSUPPORTED_OPERATION` (uacce backend not
+ *   in this build), `ERR_NATIVE_UNAVAILABLE`, `ERR_RING_LAYOUT`
+ */
+export async function createContext<const P extends readonly Plugin<any>[]>(options: ContextOptions<P>): Promise<ContextWith<P>> {
+  const o = parseOptions(contextOptionsSchema, options, 'options');
+  const registry = new PluginRegistry();
+  o.plugins.forEach((plugin, i) => registry.register(plugin as Plugin<any>, `options.plugins.${i}`));
+  const device = selectDevice(o.device);
+  const native = getNative();
+  const soft = new native.SoftDevice({
+    workers: o.workers ?? Math.min(256, Math.max(1, native.availableCpus())),
+    ...(o.spinMicros === undefined ? {} : { spinMicros: o.spinMicros }),
+  });
+  const queues: Queue[] = [];
+  try {
+    loadEngines(soft, registry.plugins);
+    const ops = registry.bind(device.api);
+    for (let i = 0; i < o.queues; i++) {
+      queues.push(new Queue(i, (onCompletion) => soft.openQueue({ sqEntries: o.depth, onCompletion }), ops));
+    }
+    const ctx = new Context(device, soft, queues, registry, ops, o.schedule);
+    applyExtensions(ctx, registry.plugins);
+    return ctx as ContextWith<P>;
+  } catch (err) {
+    await Promise.all(queues.map((q) => q.close()));
+    if (!soft.closed) soft.close();
+    if (isWarpdriveError(err)) throw err;
+    throw new WarpdriveError('ERR_DEVICE_BUSY', `cannot open the device: ${(err as Error).message}`, { cause: err });
+  }
+}

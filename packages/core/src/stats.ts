@@ -1,0 +1,34 @@
+/**
+ * Aggregated statistics of a context.
+ */
+import type { QueueStats } from './queue.js';
+
+/** Counters of one device path (`<device>:<api>:<backend>`). */
+export interface PathStats {
+  readonly ops: number;
+  readonly errors: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** Bytes the SDK itself copied (bounce buffers): 0 on SVA. */
+  readonly bytesCopied: number;
+}
+
+/** What `ctx.stats()` returns. */
+export interface ContextStats extends PathStats {
+  readonly perQueue: readonly QueueStats[];
+  /** Keyed `<device name>:<api>:<backend>`, e.g. `soft:wd_soft_v1:soft`. */
+  readonly perPath: Readonly<Record<string, PathStats>>;
+}
+
+/** Sum queue counters into context stats for the one path they ran on. */
+export function aggregateStats(path: string, perQueue: QueueStats[], bytesCopied: number): ContextStats {
+  let ops = 0, errors = 0, bytesIn = 0, bytesOut = 0;
+  for (const q of perQueue) {
+    ops += q.ops;
+    errors += q.errors;
+    bytesIn += q.bytesIn;
+    bytesOut += q.bytesOut;
+  }
+  const total: PathStats = { ops, errors, bytesIn, bytesOut, bytesCopied };
+  return { ...total, perQueue, perPath: { [path]: total } };
+}
