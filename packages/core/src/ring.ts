@@ -96,6 +96,10 @@ export function readRingLayout(ring: ArrayBuffer): RingLayout {
   return layout;
 }
 
+function u32Field(u32: Uint32Array, byteOffset: number): number {
+  return u32[byteOffset >>> 2]!;
+}
+
 function checkBounds(size: number, l: RingLayout, u32: Uint32Array): void {
   const words: Array<[string, number]> = [
     ['sq.head', l.sqHead], ['sq.tail', l.sqTail], ['sq.flags', l.sqFlags], ['sq.dropped', l.sqDropped],
@@ -104,9 +108,16 @@ function checkBounds(size: number, l: RingLayout, u32: Uint32Array): void {
   for (const [name, off] of words) {
     if (off % 4 !== 0 || off + 4 > size) throw layoutError(`${name} offset ${off} is misaligned or outside the region`);
   }
-  // Masks are read once here: the device writes them before the queue is handed out.
-  const sqMask = u32[(OFFSETS['wd_ring_info.sq_off'] + OFFSETS['wd_sq_offsets.ring_mask']) >>> 2]!;
-  const cqMask = u32[(OFFSETS['wd_ring_info.cq_off'] + OFFSETS['wd_cq_offsets.ring_mask']) >>> 2]!;
+  // ring_mask/ring_entries are offsets of words holding the values (io_uring
+  // style); the device writes them before the queue is handed out.
+  const sqMaskOff = u32Field(u32, OFFSETS['wd_ring_info.sq_off'] + OFFSETS['wd_sq_offsets.ring_mask']);
+  const cqMaskOff = u32Field(u32, OFFSETS['wd_ring_info.cq_off'] + OFFSETS['wd_cq_offsets.ring_mask']);
+  for (const [name, off] of [['sq.ring_mask', sqMaskOff], ['cq.ring_mask', cqMaskOff]] as const) {
+    if (off % 4 !== 0 || off + 4 > size) throw layoutError(`${name} offset ${off} is misaligned or outside the region`);
+  }
+  const region = new Uint32Array(u32.buffer);
+  const sqMask = region[sqMaskOff >>> 2]!;
+  const cqMask = region[cqMaskOff >>> 2]!;
   if (sqMask !== l.sqEntries - 1) throw layoutError(`sq ring_mask ${sqMask} does not match sq_entries ${l.sqEntries}`);
   if (cqMask !== l.cqEntries - 1) throw layoutError(`cq ring_mask ${cqMask} does not match cq_entries ${l.cqEntries}`);
   if (l.sqes % 8 !== 0 || l.sqes + l.sqEntries * l.sqeSize > size) {

@@ -1,0 +1,120 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listDevices } from '../src/devices.js';
+import { selectDevice } from '../src/device-select.js';
+
+const root = mkdtempSync(join(tmpdir(), 'wd-sysfs-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function fakeDevice(sysfs: string, name: string, attrs: Record<string, string | null>): void {
+  const dir = join(sysfs, 'class', 'uacce', name);
+  mkdirSync(join(dir, 'device'), { recursive: true });
+  for (const [k, v] of Object.entries(attrs)) if (v !== null) writeFileSync(join(dir, k), v);
+}
+
+const good = {
+  api: 'hisi_qm_v2\n',
+  algorithms: 'zlib\ngzip\ndeflate\n',
+  flags: '0x1\n',
+  available_instances: '63\n',
+  isolate: '0\n',
+  region_mmio_size: '16384\n',
+  region_dus_size: '282624\n',
+  'device/numa_node': '1\n',
+};
+
+function tree(devices: Record<string, Record<string, string | null>>): string {
+  const sysfs = mkdtempSync(join(root, 't-'));
+  for (const [name, attrs] of Object.entries(devices)) fakeDevice(sysfs, name, attrs);
+  return sysfs;
+}
+
+describe('listDevices', () => {
+  it('always lists the soft device first', () => {
+    const [soft, ...rest] = listDevices({ sysfsRoot: join(root, 'does-not-exist') });
+    expect(rest).toEqual([]);
+    expect(soft).toMatchObject({ name: 'soft', path: null, api: 'wd_soft_v1', algorithms: ['nop', 'copy', 'crc32'], sva: true, backend: 'soft', availableInstances: null });
+    expect(soft!.error).toBeUndefined();
+  });
+
+  it('parses every attribute of a uacce device', () => {
+    const devices = listDevices({ sysfsRoot: tree({ 'hisi_zip-0': good }) });
+    expect(devices[1]).toEqual({
+      name: 'hisi_zip-0',
+      path: '/dev/hisi_zip-0',
+      api: 'hisi_qm_v2',
+      algorithms: ['zlib', 'gzip', 'deflate'],
+      flags: 1,
+      sva: true,
+      availableInstances: 63,
+      numaNode: 1,
+      regionSizes: { mmio: 16384, dus: 282624 },
+      isolate: 0,
+      backend: 'uacce',
+    });
+  });
+
+  it('accepts space-separated algorithms, decimal flags, numa_node -1 and no optional attributes', () => {
+    const devices = listDevices({
+      sysfsRoot: tree({ 'wd_soft-0': { api: 'wd_soft_v1', algorithms: 'nop copy  crc32', flags: '4', available_instances: '2', 'device/numa_node': '-1' } }),
+    });
+    expect(devices[1]).toMatchObject({ algorithms: ['nop', 'copy', 'crc32'], flags: 4, sva: false, numaNode: null, availableInstances: 2 });
+    expect(devices[1]!.regionSizes).toBeUndefined();
+    expect(devices[1]!.isolate).toBeUndefined();
+  });
+
+  it('a missing attribute gives that device an ERR_DEVICE_ATTRIBUTE naming attribute and file, others still listed', () => {
+    const sysfs = tree({ 'a-0': { ...good, flags: null }, 'b-0': good });
+    const devices = listDevices({ sysfsRoot: sysfs });
+    expect(devices.map((d) => d.name)).toEqual(['soft', 'a-0', 'b-0']);
+    const err = devices[1]!.error!;
+    expect(err.code).toBe('ERR_DEVICE_ATTRIBUTE');
+    expect(err.message).toContain("attribute 'flags'");
+    expect(err.message).toContain(join(sysfs, 'class', 'uacce', 'a-0', 'flags'));
+    expect(err.message).toContain('is missing');
+    expect(err.details).toMatchObject({ device: 'a-0', attribute: 'flags' });
+    expect(devices[2]!.error).toBeUndefined();
+  });
+
+  const malformed: Array<[string, Record<string, string>, RegExp]> = [
+    ['flags', { flags: 'sva' }, /'flags'.*malformed.*"sva"/],
+    ['available_instances', { available_instances: '-3' }, /'available_instances'.*malformed/],
+    ['region_dus_size', { region_dus_size: '12k' }, /'region_dus_size'.*malformed/],
+    ['numa_node', { 'device/numa_node': 'x' }, /'device\/numa_node'.*malformed/],
+    ['api', { api: 'two words' }, /'api'.*malformed/],
+    ['algorithms', { algorithms: '\n' }, /'algorithms'.*no algorithm/],
+  ];
+  for (const [what, patch, message] of malformed) {
+    it(`a malformed ${what} gives ERR_DEVICE_ATTRIBUTE, never a throw`, () => {
+      const devices = listDevices({ sysfsRoot: tree({ 'bad-0': { ...good, ...patch } }) });
+      expect(devices[1]!.error?.code).toBe('ERR_DEVICE_ATTRIBUTE');
+      expect(devices[1]!.error?.message).toMatch(message);
+    });
+  }
+
+  it('rejects bad options with ERR_INVALID_ARGUMENT naming them', () => {
+    expect(() => listDevices('x' as never)).toThrowError(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: '`options` must be an object, got "x"' }));
+    expect(() => listDevices({ sysfsRoot: 3 } as never)).toThrowError(expect.objectContaining({ message: '`options.sysfsRoot` must be a non-empty path string, got 3' }));
+    expect(() => listDevices({ sysfs: '/x' } as never)).toThrowError(expect.objectContaining({ details: { argument: 'options.sysfs' } }));
+  });
+});
+
+describe('device selection', () => {
+  it("'auto' and 'soft' select the soft device", () => {
+    expect(selectDevice('auto').name).toBe('soft');
+    expect(selectDevice('soft').name).toBe('soft');
+  });
+  it('an unknown name or no uacce device → ERR_DEVICE_NOT_FOUND', () => {
+    const empty = join(root, 'nothing');
+    expect(() => selectDevice('nope-0', empty)).toThrowError(expect.objectContaining({ code: 'ERR_DEVICE_NOT_FOUND', message: expect.stringContaining("no device named 'nope-0'") }));
+    expect(() => selectDevice('uacce', empty)).toThrowError(expect.objectContaining({ code: 'ERR_DEVICE_NOT_FOUND' }));
+  });
+  it('a listed uacce device → ERR_UNSUPPORTED_OPERATION (backend not in this build)', () => {
+    const sysfs = tree({ 'hisi_zip-0': good });
+    for (const sel of ['uacce', 'hisi_zip-0']) {
+      expect(() => selectDevice(sel, sysfs)).toThrowError(expect.objectContaining({ code: 'ERR_UNSUPPORTED_OPERATION', message: expect.stringContaining('the uacce backend is not available in this build') }));
+    }
+  });
+});

@@ -1,0 +1,216 @@
+/**
+ * Queue logic against a pure-JS device (test/helpers/mock-native.ts): the
+ * liburing layer, batching, backpressure, close and ref/unref, independent
+ * of the addon. The same behaviours run against the real addon in the
+ * integration tests.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('@warpdrive/native', () => import('./helpers/mock-native.js'));
+
+const { createContext, coreOps, isWarpdriveError, PROMISE_TAG } = await import('../src/index.js');
+const { mockState } = await import('./helpers/mock-native.js');
+
+type Ctx = Awaited<ReturnType<typeof open>>;
+const open = (extra: Record<string, unknown> = {}) => createContext({ plugins: [coreOps()], depth: 4, ...extra });
+let ctx: Ctx;
+
+beforeEach(async () => {
+  mockState.doorbells = 0;
+  mockState.polling = false;
+  mockState.hold = false;
+  mockState.release = [];
+  ctx = await open();
+});
+afterEach(async () => {
+  mockState.hold = false;
+  for (const r of mockState.release.splice(0)) r();
+  await ctx.close();
+});
+
+function release(): void {
+  mockState.hold = false;
+  for (const r of mockState.release.splice(0)) r();
+}
+
+describe('raw queue (liburing vocabulary)', () => {
+  it('getSqe returns null once the SQ is full and submit publishes them all with one doorbell', async () => {
+    const q = ctx.queues[0]!;
+    expect(q.sqEntries).toBe(4);
+    expect(q.cqEntries).toBe(8);
+    expect(q.sqSpaceLeft()).toBe(4);
+    for (let i = 0; i < 4; i++) q.getSqe()!.opcode(0).userData(100 + i);
+    expect(q.getSqe()).toBeNull();
+    expect(q.sqSpaceLeft()).toBe(0);
+    expect(q.submit()).toBe(4);
+    expect(mockState.doorbells).toBe(1);
+    expect(q.inFlight).toBe(4);
+    const seen: bigint[] = [];
+    for (let i = 0; i < 4; i++) {
+      const cqe = await q.waitCqe();
+      expect(cqe.status).toBe(0);
+      seen.push(cqe.userData);
+      q.cqeSeen(cqe);
+    }
+    expect(seen).toEqual([100n, 101n, 102n, 103n]);
+    expect(q.inFlight).toBe(0);
+  });
+
+  it('never lets more requests than cq_entries be in flight', async () => {
+    const q = ctx.queues[0]!;
+    let submitted = 0;
+    // Fill the SQ twice without reaping: the second batch exhausts the CQ budget.
+    for (let round = 0; round < 3; round++) {
+      let sqe;
+      while ((sqe = q.getSqe()) !== null) sqe.opcode(0).userData(submitted++);
+      q.submit();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(submitted).toBe(8);
+    expect(q.inFlight).toBe(8);
+    expect(q.getSqe()).toBeNull();
+    for (let i = 0; i < 8; i++) q.cqeSeen((await q.waitCqe()));
+    expect(q.getSqe()).not.toBeNull();
+    q.submit();
+    q.cqeSeen(await q.waitCqe());
+  });
+
+  it('rings no doorbell while the device polls (NEED_WAKEUP clear)', async () => {
+    await ctx.close();
+    mockState.polling = true;
+    ctx = await open();
+    await Promise.all([ctx.nop(), ctx.nop(), ctx.copy(Buffer.from('ab'), Buffer.alloc(2))]);
+    expect(mockState.doorbells).toBe(0);
+  });
+
+  it('peekCqe returns null when nothing completed and cqeSeen rejects a foreign CQE', async () => {
+    const q = ctx.queues[0]!;
+    expect(q.peekCqe()).toBeNull();
+    expect(() => q.cqeSeen({} as never)).toThrowError(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+
+  it('does not hand promise-layer CQEs to raw waiters when both are mixed', async () => {
+    const q = ctx.queues[0]!;
+    q.getSqe()!.opcode(0).userData(7);
+    const copied = ctx.copy(Buffer.from('xyz'), Buffer.alloc(3));
+    q.submit();
+    const cqe = await q.waitCqe();
+    expect(cqe.userData).toBe(7n);
+    expect(cqe.userDataHigh).not.toBe(PROMISE_TAG);
+    q.cqeSeen(cqe);
+    expect(await copied).toBe(3);
+  });
+});
+
+describe('promise layer', () => {
+  it('batches the requests of one tick behind a single doorbell', async () => {
+    const results = await Promise.all([ctx.nop(), ctx.crc32(Buffer.from('hello')), ctx.copy(Buffer.from('abc'), Buffer.alloc(8))]);
+    expect(results).toEqual([undefined, 0x3610a686, 3]);
+    expect(mockState.doorbells).toBe(1);
+  });
+
+  it('backpressure: 10× the in-flight limit at once all complete, in-flight stays bounded', async () => {
+    const q = ctx.queues[0]!;
+    const n = 10 * q.limit;
+    const srcs = Array.from({ length: n }, (_, i) => Buffer.from(`payload-${i}`));
+    const dsts = srcs.map((s) => Buffer.alloc(s.length));
+    const all = Promise.all(srcs.map((s, i) => ctx.copy(s, dsts[i]!)));
+    expect(q.waiting).toBeGreaterThan(0);
+    expect(q.inFlight + q.stats().waiting).toBeLessThanOrEqual(n);
+    const sizes = await all;
+    expect(sizes).toEqual(srcs.map((s) => s.length));
+    dsts.forEach((d, i) => expect(d.toString()).toBe(`payload-${i}`));
+    expect(q.stats().maxInFlight).toBeLessThanOrEqual(q.limit);
+    expect(q.stats().waiting).toBe(0);
+  });
+
+  it('serves waiting callers in FIFO order', async () => {
+    const order: number[] = [];
+    const n = 40;
+    await Promise.all(Array.from({ length: n }, (_, i) => ctx.nop().then(() => order.push(i))));
+    expect(order).toEqual(Array.from({ length: n }, (_, i) => i));
+  });
+
+  it('rejects an encoder error without consuming a ring slot', async () => {
+    const q = ctx.queues[0]!;
+    await expect(ctx.copy(Buffer.alloc(8), Buffer.alloc(4))).rejects.toMatchObject({ code: 'ERR_BUFFER_TOO_SMALL', message: '`dst` must be at least 8 bytes, got 4' });
+    expect(q.sqSpaceLeft()).toBe(4);
+    expect(q.inFlight).toBe(0);
+    expect(await ctx.copy(Buffer.from('ok'), Buffer.alloc(2))).toBe(2);
+  });
+
+  it('maps a device error status to its code (unknown opcode → ERR_NOT_SUPPORTED_BY_DEVICE)', async () => {
+    const c2 = await createContext({
+      plugins: [{ name: 'x', algorithms: [], operations: { bogus: { opcode: 0xee, api: { wd_soft_v1: { prep: (sqe: { opcode(n: number): void }) => sqe.opcode(0xee) } } } } }],
+    });
+    await expect(c2.run('bogus')).rejects.toMatchObject({ code: 'ERR_NOT_SUPPORTED_BY_DEVICE', details: { errno: 95 } });
+    expect(c2.stats().errors).toBe(1);
+    await c2.close();
+  });
+
+  it('holds the loop (ref) only while requests are in flight', async () => {
+    const refs = mockState.refCalls;
+    const unrefs = mockState.unrefCalls;
+    await ctx.nop();
+    expect(mockState.refCalls).toBe(refs + 1);
+    expect(mockState.unrefCalls).toBe(unrefs + 1);
+  });
+});
+
+describe('close with requests in flight', () => {
+  it('rejects in-flight and waiting requests with ERR_CONTEXT_CLOSED and keeps buffers pinned until onClosed', async () => {
+    mockState.hold = true;
+    const n = 30; // > limit: some in flight, some waiting
+    const promises = Array.from({ length: n }, () => ctx.copy(Buffer.alloc(16, 1), Buffer.alloc(16)));
+    await new Promise((r) => setImmediate(r));
+    const q = ctx.queues[0]!;
+    expect(q.inFlight).toBeGreaterThan(0);
+    expect(q.waiting).toBeGreaterThan(0);
+    const settled = Promise.allSettled(promises);
+    const pinned = () => (q as unknown as { slots: { pins: unknown[][] } }).slots.pins.reduce((n, p) => n + p.length, 0);
+    expect(pinned()).toBe(2 * q.inFlight);
+    const closing = ctx.close();
+    expect(pinned()).toBeGreaterThan(0); // still pinned: the device has not confirmed the close
+    const results = await settled;
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect(isWarpdriveError((r as PromiseRejectedResult).reason, 'ERR_CONTEXT_CLOSED')).toBe(true);
+    }
+    await closing;
+    expect(pinned()).toBe(0);
+    await ctx.close(); // idempotent
+    await expect(ctx.nop()).rejects.toMatchObject({ code: 'ERR_CONTEXT_CLOSED' });
+    expect(() => q.getSqe()).toThrowError(expect.objectContaining({ code: 'ERR_CONTEXT_CLOSED' }));
+  });
+
+  it('closing one queue rejects its requests with ERR_QUEUE_CLOSED; the scheduler moves on', async () => {
+    await ctx.close();
+    ctx = await open({ queues: 2, schedule: 'round-robin' });
+    mockState.hold = true;
+    const a = ctx.queues[0]!.run('nop');
+    const closed = ctx.queues[0]!.close();
+    await expect(a).rejects.toMatchObject({ code: 'ERR_QUEUE_CLOSED' });
+    release();
+    await closed;
+    await expect(ctx.nop()).resolves.toBeUndefined();
+    await expect(ctx.queues[0]!.run('nop')).rejects.toMatchObject({ code: 'ERR_QUEUE_CLOSED' });
+  });
+});
+
+describe('scheduling across queues', () => {
+  it('round-robin spreads requests evenly', async () => {
+    await ctx.close();
+    ctx = await open({ queues: 4, schedule: 'round-robin' });
+    await Promise.all(Array.from({ length: 40 }, () => ctx.nop()));
+    expect(ctx.stats().perQueue.map((q) => q.ops)).toEqual([10, 10, 10, 10]);
+  });
+
+  it('least-in-flight prefers idle queues', async () => {
+    await ctx.close();
+    ctx = await open({ queues: 3, schedule: 'least-in-flight' });
+    await Promise.all(Array.from({ length: 30 }, () => ctx.nop()));
+    expect(ctx.stats().perQueue.map((q) => q.ops)).toEqual([10, 10, 10]);
+    expect(ctx.stats().ops).toBe(30);
+    expect(ctx.stats().perPath['soft:wd_soft_v1:soft']?.ops).toBe(30);
+  });
+});
