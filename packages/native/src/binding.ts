@@ -61,6 +61,17 @@ export interface SoftQueue {
   close(onClosed: () => void): void;
   /** True once `close()` was called. */
   readonly closed: boolean;
+  /**
+   * Let the queue's completion watcher keep the event loop alive (the
+   * default while open). Call when requests are in flight.
+   */
+  ref(): void;
+  /**
+   * Stop the completion watcher from keeping the event loop alive (an idle
+   * open queue then does not hold the process open). Completions are still
+   * delivered while the loop runs for other reasons.
+   */
+  unref(): void;
 }
 
 /** A soft-device engine library loaded by {@link SoftDevice.loadEngine}. */

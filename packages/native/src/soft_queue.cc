@@ -136,25 +136,37 @@ void SoftQueue::HandleReadable() {
   // Sampled before the drain: once quiescent, every CQE is already published,
   // so the onCompletion below sees all of them.
   bool quiescent = core_->Quiescent();
-  Napi::HandleScope scope(Env());
+  napi_handle_scope scope = nullptr;
+  if (napi_open_handle_scope(Env(), &scope) != napi_ok) return;
   CallJs(on_completion_);
-  if (quiescent) {
+  if (quiescent)
     Finish();
-    return;
-  }
-  if (core_ && core_->TakeStalled()) core_->Doorbell();  // the CQ had been full
+  else if (core_ && core_->TakeStalled())
+    core_->Doorbell();  // the CQ had been full
+  napi_close_handle_scope(Env(), scope);
 }
 
 void SoftQueue::CallJs(Napi::FunctionReference& fn) {
   if (fn.IsEmpty()) return;
-  Napi::Env env = Env();
-  // MakeCallback: runs in our async context and drains microtasks afterwards.
+  // Raw napi calls only: while a worker is being terminated (e.g.
+  // process.exit() inside a callback) every call into JS fails, and
+  // node-addon-api would turn that failure into a fatal error.
+  napi_env env = Env();
+  napi_value recv = nullptr, func = nullptr, result = nullptr;
+  if (napi_get_reference_value(env, fn, &func) != napi_ok || !func) return;
   // `this` is the queue (napi_make_callback needs an object receiver).
-  fn.MakeCallback(Value(), {}, *async_context_);
-  if (env.IsExceptionPending()) {
-    // Surface it like any exception thrown from an event callback.
-    Napi::Error error = env.GetAndClearPendingException();
-    napi_fatal_exception(env, error.Value());
+  if (napi_get_reference_value(env, Napi::ObjectWrap<SoftQueue>::operator napi_ref(), &recv) != napi_ok || !recv)
+    napi_get_global(env, &recv);
+  // MakeCallback: runs in our async context and drains microtasks afterwards.
+  napi_make_callback(env, *async_context_, recv, func, 0, nullptr, &result);
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return;
+  // Surface it like any exception thrown from an event callback.
+  napi_value error = nullptr;
+  if (napi_get_and_clear_last_exception(env, &error) == napi_ok && error) {
+    napi_valuetype type = napi_undefined;
+    napi_typeof(env, error, &type);
+    if (type != napi_undefined) napi_fatal_exception(env, error);
   }
 }
 

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { native } from '../src/index.js';
+
+const { addressOf } = native;
+
+describe('addressOf', () => {
+  it('returns the VA of the first byte, including byteOffset', () => {
+    const ab = new ArrayBuffer(64);
+    const base = addressOf(ab);
+    expect(typeof base).toBe('bigint');
+    expect(base).toBeGreaterThan(0n);
+    expect(addressOf(new Uint8Array(ab))).toBe(base);
+    expect(addressOf(new Uint8Array(ab, 10))).toBe(base + 10n);
+    expect(addressOf(new Float64Array(ab, 16, 2))).toBe(base + 16n);
+    expect(addressOf(new DataView(ab, 5))).toBe(base + 5n);
+    const buf = Buffer.alloc(100);
+    expect(addressOf(buf.subarray(7))).toBe(addressOf(buf) + 7n);
+    const sab = new SharedArrayBuffer(16);
+    expect(addressOf(new Int32Array(sab, 4))).toBeGreaterThan(0n);
+  });
+
+  it('throws a TypeError for a detached buffer', () => {
+    const ab = new ArrayBuffer(8);
+    const view = new Uint8Array(ab);
+    structuredClone(ab, { transfer: [ab] });
+    expect(() => addressOf(ab)).toThrow(TypeError);
+    expect(() => addressOf(view)).toThrow(/detached/);
+  });
+
+  it('throws a TypeError for anything else', () => {
+    for (const bad of [undefined, null, 1, 'x', {}, [], 1n, new SharedArrayBuffer(4)]) {
+      expect(() => addressOf(bad as never)).toThrow(TypeError);
+    }
+  });
+});
+
+describe('misc exports', () => {
+  it('availableCpus, resources, path', () => {
+    expect(native.availableCpus()).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(native.resources()).sort()).toEqual(['devices', 'fds', 'queues', 'threads']);
+    expect(native.path).toMatch(/warpdrive_native\.node$/);
+  });
+});
+
+describe('SoftDevice arguments', () => {
+  it('validates constructor options', () => {
+    const S = native.SoftDevice;
+    expect(() => new S(undefined as never)).toThrow(TypeError);
+    expect(() => new S(null as never)).toThrow(/options/);
+    expect(() => new S({} as never)).toThrow(/options.workers is required/);
+    expect(() => new S({ workers: '2' } as never)).toThrow(TypeError);
+    expect(() => new S({ workers: 0 })).toThrow(RangeError);
+    expect(() => new S({ workers: 257 })).toThrow(RangeError);
+    expect(() => new S({ workers: 1.5 })).toThrow(/options.workers must be an integer/);
+    expect(() => new S({ workers: NaN })).toThrow(RangeError);
+    expect(() => new S({ workers: 1, spinMicros: -1 })).toThrow(/spinMicros/);
+    expect(() => new S({ workers: 1, spinMicros: 'x' } as never)).toThrow(TypeError);
+    expect(() => (S as unknown as () => void)()).toThrow(TypeError);
+    expect(native.resources().threads).toBe(0);
+  });
+
+  it('validates every method', () => {
+    const device = new native.SoftDevice({ workers: 1, spinMicros: 0 });
+    const ok = () => {};
+    expect(() => device.openQueue(undefined as never)).toThrow(TypeError);
+    expect(() => device.openQueue({ onCompletion: ok } as never)).toThrow(/sqEntries is required/);
+    expect(() => device.openQueue({ sqEntries: 3, onCompletion: ok })).toThrow(RangeError);
+    expect(() => device.openQueue({ sqEntries: 0, onCompletion: ok })).toThrow(RangeError);
+    expect(() => device.openQueue({ sqEntries: 65536, onCompletion: ok })).toThrow(RangeError);
+    expect(() => device.openQueue({ sqEntries: 4 } as never)).toThrow(/onCompletion must be a function/);
+    expect(() => device.openQueue({ sqEntries: 4, onCompletion: 5 } as never)).toThrow(TypeError);
+    expect(() => device.loadEngine(undefined as never, 'x')).toThrow(TypeError);
+    expect(() => device.loadEngine('', 'x')).toThrow(TypeError);
+    expect(() => device.loadEngine('/x.so', 3 as never)).toThrow(/symbol/);
+    expect(() => device.execute(undefined as never, new Uint8Array(32))).toThrow(TypeError);
+    expect(() => device.execute(new Uint8Array(63), new Uint8Array(32))).toThrow(RangeError);
+    expect(() => device.execute(new Uint8Array(64), new Uint8Array(31))).toThrow(/at least 32 bytes/);
+    expect(() => device.execute(new Uint8Array(64), [] as never)).toThrow(TypeError);
+    const q = device.openQueue({ sqEntries: 1, onCompletion: ok });
+    expect(() => q.close(undefined as never)).toThrow(/onClosed/);
+    const ctor = (q as unknown as { constructor: new (...a: unknown[]) => unknown }).constructor;
+    expect(() => new ctor()).toThrow(/cannot be constructed directly/);
+    expect(() => new ctor({})).toThrow(TypeError);
+    const big = device.openQueue({ sqEntries: 32768, onCompletion: ok });
+    expect(big.ring.byteLength).toBeGreaterThan(32768 * 64 + 65536 * 32);
+    return Promise.all([new Promise<void>((r) => q.close(r)), new Promise<void>((r) => big.close(r))]).then(() => device.close());
+  });
+});
