@@ -1,0 +1,77 @@
+/**
+ * COPY into a too-small destination is an error, never an overflow: caught in
+ * TS before submission, and, with the TS check bypassed through the raw queue,
+ * answered by the device with -ENOSPC without touching memory past dst_len.
+ */
+import { describe, expect, it } from 'vitest';
+import { addressOf, coreOps, createContext, errorFromStatus, WD_OP_COPY } from '../src/index.js';
+
+const GUARD = 0xa5;
+
+/** dst of `len` bytes followed by a 4 KiB guard region in the same allocation. */
+function guarded(len: number): { backing: Buffer; dst: Buffer; guard: Buffer } {
+  const backing = Buffer.alloc(len + 4096, GUARD);
+  backing.fill(0, 0, len);
+  return { backing, dst: backing.subarray(0, len), guard: backing.subarray(len) };
+}
+
+describe('COPY into a too-small destination', () => {
+  it('is rejected in TS with ERR_BUFFER_TOO_SMALL before anything is submitted', async () => {
+    const ctx = await createContext({ plugins: [coreOps()] });
+    const src = Buffer.alloc(1000, 0x11);
+    const { dst, guard } = guarded(999);
+    await expect(ctx.copy(src, dst)).rejects.toMatchObject({ code: 'ERR_BUFFER_TOO_SMALL', message: '`dst` must be at least 1000 bytes, got 999' });
+    expect(ctx.stats().ops).toBe(0);
+    expect(dst.every((b) => b === 0)).toBe(true);
+    expect(guard.every((b) => b === GUARD)).toBe(true);
+    await ctx.close();
+  });
+
+  it('bypassing the TS check via the raw queue: the device answers -ENOSPC → ERR_OUTPUT_TOO_SMALL, guard untouched', async () => {
+    const ctx = await createContext({ plugins: [coreOps()] });
+    const q = ctx.queues[0]!;
+    const src = Buffer.alloc(64 * 1024, 0x22);
+    for (const dstLen of [0, 1, 4095, 64 * 1024 - 1]) {
+      const { backing, dst, guard } = guarded(dstLen);
+      const sqe = q.getSqe()!;
+      sqe.opcode(WD_OP_COPY).userData(dstLen).srcAddr(addressOf(src)).srcLen(src.length).dstAddr(addressOf(backing)).dstLen(dst.length);
+      expect(q.submit()).toBe(1);
+      const cqe = await q.waitCqe();
+      expect(cqe.userData).toBe(BigInt(dstLen));
+      expect(cqe.status).toBe(-28);
+      expect(errorFromStatus(cqe.status).code).toBe('ERR_OUTPUT_TOO_SMALL');
+      expect(cqe.produced).toBe(0);
+      q.cqeSeen(cqe);
+      expect(guard.every((b) => b === GUARD)).toBe(true);
+      expect(src.length > dst.length).toBe(true);
+    }
+    await ctx.close();
+  });
+
+  it('an exact-size destination succeeds and writes nothing past it', async () => {
+    const ctx = await createContext({ plugins: [coreOps()] });
+    const src = Buffer.alloc(5000, 0x33);
+    const { dst, guard } = guarded(5000);
+    expect(await ctx.copy(src, dst)).toBe(5000);
+    expect(dst.equals(src)).toBe(true);
+    expect(guard.every((b) => b === GUARD)).toBe(true);
+    await ctx.close();
+  });
+});
+
+describe('detached buffers', () => {
+  it('are rejected before submission, via structuredClone transfer and ArrayBuffer.prototype.transfer', async () => {
+    const ctx = await createContext({ plugins: [coreOps()] });
+    const a = new Uint8Array(128);
+    structuredClone(a.buffer, { transfer: [a.buffer] });
+    await expect(ctx.copy(a, Buffer.alloc(128))).rejects.toMatchObject({ code: 'ERR_BUFFER_DETACHED', details: { argument: 'src' } });
+    const b = new ArrayBuffer(128) as ArrayBuffer & { transfer?: () => ArrayBuffer };
+    if (typeof b.transfer === 'function') {
+      b.transfer();
+      await expect(ctx.crc32(b)).rejects.toMatchObject({ code: 'ERR_BUFFER_DETACHED', details: { argument: 'data' } });
+    }
+    expect(ctx.stats().ops).toBe(0);
+    expect(ctx.queues[0]!.inFlight).toBe(0);
+    await ctx.close();
+  });
+});
