@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The soak and leak tests call gc() to measure retained memory, not garbage.
+    execArgv: ['--expose-gc'],
   },
 });
