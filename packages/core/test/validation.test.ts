@@ -14,7 +14,7 @@ function rejectsWith(p: Promise<unknown> | (() => unknown), code: string, messag
 }
 
 describe('createContext options', () => {
-  const cases: Array<[string, unknown, string]> = [
+  const cases: Array<[string, unknown, string | RegExp]> = [
     ['non-object options', 'soft', '`options` must be an object, got "soft"'],
     ['missing options', undefined, '`options` must be an object, got undefined'],
     ['missing plugins', {}, '`options.plugins` must be an array of plugins (e.g. [coreOps()]), got undefined'],

@@ -48,7 +48,7 @@ class MockQueue {
   readonly ring: ArrayBuffer;
   closed = false;
   private readonly u32: Uint32Array;
-  private readonly l: Record<string, number>;
+  private readonly l: Record<'sqHead' | 'sqTail' | 'sqFlags' | 'sqMask' | 'sqEntriesOff' | 'sqDropped' | 'cqHead' | 'cqTail' | 'cqFlags' | 'cqMask' | 'cqEntriesOff' | 'cqOverflow' | 'sqes' | 'cqes', number>;
   private scheduled = false;
   constructor(sqEntries: number, private readonly onCompletion: () => void) {
     const cqEntries = sqEntries * 2;
