@@ -3,6 +3,7 @@
  * plugins. `createContext` is the SDK's entry point.
  */
 import type { SoftDevice } from '@warpdrive/native';
+import { WD_FEAT_SVA } from './abi.js';
 import { WarpdriveError, isWarpdriveError } from './errors.js';
 import type { DeviceInfo } from './devices.js';
 import { selectDevice } from './device-select.js';
@@ -157,7 +158,8 @@ function applyExtensions(ctx: Context, plugins: readonly Plugin<any>[]): void {
  * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (bad option, named),
  *   `ERR_PLUGIN` (plugin conflict, engine load failure),
  *   `ERR_DEVICE_NOT_FOUND`, `ERR_UNSUPPORTED_OPERATION` (uacce backend not
- *   in this build), `ERR_NATIVE_UNAVAILABLE`, `ERR_RING_LAYOUT`
+ *   in this build, or a no-SVA ring), `ERR_NATIVE_UNAVAILABLE`, `ERR_RING_LAYOUT`,
+ *   `ERR_DEVICE_BUSY` (the device or a queue could not be started)
  */
 export async function createContext<const P extends readonly Plugin<any>[]>(options: ContextOptions<P>): Promise<ContextWith<P>> {
   const o = parseOptions(contextOptionsSchema, options, 'options');
@@ -165,16 +167,28 @@ export async function createContext<const P extends readonly Plugin<any>[]>(opti
   o.plugins.forEach((plugin, i) => registry.register(plugin as Plugin<any>, `options.plugins.${i}`));
   const device = selectDevice(o.device);
   const native = getNative();
-  const soft = new native.SoftDevice({
-    workers: o.workers ?? Math.min(256, Math.max(1, native.availableCpus())),
-    ...(o.spinMicros === undefined ? {} : { spinMicros: o.spinMicros }),
-  });
+  let soft: SoftDevice;
+  try {
+    soft = new native.SoftDevice({
+      workers: o.workers ?? Math.min(256, Math.max(1, native.availableCpus())),
+      ...(o.spinMicros === undefined ? {} : { spinMicros: o.spinMicros }),
+    });
+  } catch (err) {
+    throw new WarpdriveError('ERR_DEVICE_BUSY', `cannot start the soft device: ${(err as Error).message}`, { cause: err });
+  }
   const queues: Queue[] = [];
   try {
     loadEngines(soft, registry.plugins);
     const ops = registry.bind(device.api);
     for (let i = 0; i < o.queues; i++) {
-      queues.push(new Queue(i, (onCompletion) => soft.openQueue({ sqEntries: o.depth, onCompletion }), ops));
+      const queue = new Queue(i, (onCompletion) => soft.openQueue({ sqEntries: o.depth, onCompletion }), ops);
+      queues.push(queue);
+      // Encoders write process VAs; a no-SVA ring would need data-region offsets.
+      if ((queue.features & WD_FEAT_SVA) === 0) {
+        throw new WarpdriveError('ERR_UNSUPPORTED_OPERATION', 'the device queue is not in SVA mode; no-SVA rings are not supported by this build', {
+          details: { features: queue.features },
+        });
+      }
     }
     const ctx = new Context(device, soft, queues, registry, ops, o.schedule);
     applyExtensions(ctx, registry.plugins);
