@@ -236,7 +236,9 @@ export class Queue {
   }
 
   /**
-   * Wait for a raw-layer CQE (see {@link Queue.peekCqe}).
+   * Wait for a raw-layer CQE (see {@link Queue.peekCqe}). As in liburing,
+   * waiting with nothing submitted waits until something is (an idle queue
+   * does not keep the process alive).
    * @throws WarpdriveError `ERR_QUEUE_CLOSED` (rejection) if the queue closes first
    */
   waitCqe(): Promise<Cqe> {

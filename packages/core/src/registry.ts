@@ -8,11 +8,17 @@ import { formatValue, parseOptions, pluginSchema } from './validate.js';
 
 /** An operation resolved for one device api: what the queue hot path uses. */
 export interface BoundOperation {
+  /** Operation name, e.g. `copy`. */
   readonly name: string;
+  /** Name of the plugin that provides it. */
   readonly plugin: string;
+  /** Its opcode. */
   readonly opcode: number;
+  /** The encoder for the context's device api (bound to its codec). */
   readonly prep: OperationCodec['prep'];
+  /** The decoder, if any (bound to its codec). */
   readonly complete: NonNullable<OperationCodec['complete']> | undefined;
+  /** Whether the decoder also receives failed CQEs. */
   readonly handlesErrors: boolean;
 }
 

@@ -11,7 +11,9 @@ import { WarpdriveError } from './errors.js';
 
 /** Where everything lives in one ring region, in bytes from its start. */
 export interface RingLayout {
+  /** `WD_FEAT_*` bits granted to the queue. */
   readonly features: number;
+  /** SQ/CQ depths (powers of two) and entry sizes; the rest are byte offsets. */
   readonly sqEntries: number;
   readonly cqEntries: number;
   readonly sqeSize: number;
