@@ -97,6 +97,7 @@ export class Queue {
   private readonly flushFn: () => void;
   private readonly reapFn: () => void;
 
+  private readonly pollMs: number;
   private sqTail: number; // next SQ index to hand out (published on submit)
   private cqHead: number;
   private pending = 0; // SQEs handed out, not yet submitted
@@ -119,16 +120,24 @@ export class Queue {
    * @param open - opens the device queue, given the completion callback
    * @throws WarpdriveError `ERR_RING_LAYOUT` if the device's ring header is invalid
    */
-  constructor(id: number, open: (onCompletion: () => void) => QueueBackend, ops: Readonly<Record<string, BoundOperation>>) {
+  constructor(
+    id: number,
+    open: (onCompletion: () => void) => QueueBackend,
+    ops: Readonly<Record<string, BoundOperation>>,
+    pollMicros = 0,
+  ) {
     this.id = id;
     this.ops = ops;
+    this.pollMs = pollMicros / 1000;
     this.reapFn = () => {
       this.reapScheduled = false;
       this.reap();
     };
     this.flushFn = () => {
       this.flushScheduled = false;
-      if (this.state === OPEN) this.submit();
+      if (this.state !== OPEN) return;
+      this.submit();
+      if (this.pollMs > 0) this.poll();
     };
     this.backend = open(this.reapFn);
     const ring = this.backend.ring;
@@ -450,6 +459,20 @@ export class Queue {
     }
     slots.release(slot);
     resolve(result);
+  }
+
+  /**
+   * Busy-poll the CQ for up to `pollMicros` after a submit: a fast request
+   * completes without the eventfd → event loop → callback round trip, at the
+   * price of blocking this thread for that long when it does not.
+   */
+  private poll(): void {
+    const deadline = performance.now() + this.pollMs;
+    // Acquire loads (Atomics): pairs with the device's release store of cq.tail.
+    while (Atomics.load(this.u32, this.cqTailW) === this.cqHead) {
+      if (performance.now() >= deadline) return;
+    }
+    this.reap();
   }
 
   /** Move the CQ head forward by `n` entries. */

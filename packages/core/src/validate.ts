@@ -69,6 +69,7 @@ export const contextOptionsSchema = options({
   workers: intInRange(1, 256).optional(),
   schedule: scheduleSchema.optional().default('least-in-flight'),
   spinMicros: intInRange(0, 1_000_000).optional(),
+  pollMicros: intInRange(0, 1000).optional().default(5),
 });
 
 /** Options of listDevices. */

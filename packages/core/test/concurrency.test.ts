@@ -25,6 +25,16 @@ describe('several contexts at once', () => {
   });
 });
 
+describe('completion delivery', () => {
+  it.each([0, 5, 200])('pollMicros %i: sequential and batched requests all complete', async (pollMicros) => {
+    const ctx = await createContext({ plugins: [coreOps()], depth: 8, workers: 1, pollMicros });
+    for (let i = 0; i < 500; i++) expect(await ctx.crc32(Buffer.from([i & 0xff]))).toBeTypeOf('number');
+    const sizes = await Promise.all(Array.from({ length: 100 }, (_, i) => ctx.copy(Buffer.alloc(i + 1), Buffer.alloc(i + 1))));
+    expect(sizes).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    await ctx.close();
+  });
+});
+
 describe('backpressure', () => {
   it('10× depth submitted at once: all complete, in-flight never above the limit', async () => {
     const depth = 16;

@@ -24,6 +24,7 @@ describe('createContext options', () => {
     ['queues 0', { plugins: [], queues: 0 }, '`options.queues` must be an integer between 1 and 64, got 0'],
     ['queues 65', { plugins: [], queues: 65 }, '`options.queues` must be an integer between 1 and 64, got 65'],
     ['workers 1.5', { plugins: [], workers: 1.5 }, '`options.workers` must be an integer between 1 and 256, got 1.5'],
+    ['pollMicros too large', { plugins: [], pollMicros: 1001 }, '`options.pollMicros` must be an integer between 0 and 1000, got 1001'],
     ['unknown schedule', { plugins: [], schedule: 'random' }, "`options.schedule` must be one of 'round-robin', 'least-in-flight', got \"random\""],
     ['empty device', { plugins: [], device: '' }, '`options.device` must be \'auto\', \'soft\', \'uacce\' or a device name (non-empty string), got ""'],
     ['unknown option', { plugins: [], deph: 4 }, /^`options\.deph` is not a known option \(known: plugins, device, queues, depth/],
