@@ -7,6 +7,7 @@ import { WD_FEAT_SVA } from './abi.js';
 import { WarpdriveError, isWarpdriveError } from './errors.js';
 import type { DeviceInfo } from './devices.js';
 import { selectDevice } from './device-select.js';
+import { InlineExecutor } from './inline.js';
 import { getNative } from './native.js';
 import type { ExtensionsOf, Plugin, PluginHost } from './plugin.js';
 import { PluginRegistry, type BoundOperation } from './registry.js';
@@ -54,6 +55,7 @@ export class Context implements PluginHost {
   private readonly single: Queue | undefined;
   private readonly soft: SoftDevice;
   private readonly path: string;
+  private readonly inline: InlineExecutor;
   private closePromise: Promise<void> | undefined;
 
   /** @internal Use {@link createContext}. */
@@ -66,6 +68,7 @@ export class Context implements PluginHost {
     this.scheduler = createScheduler(policy, this.queues, 'ERR_CONTEXT_CLOSED');
     this.single = queues.length === 1 ? queues[0] : undefined;
     this.path = `${device.name}:${device.api}:${device.backend}`;
+    this.inline = new InlineExecutor(soft);
   }
 
   /** The device api the context's encoders target (e.g. `wd_soft_v1`). */
@@ -100,9 +103,31 @@ export class Context implements PluginHost {
     return (this.single ?? this.scheduler.pick()).runOperation<R>(op, request);
   }
 
-  /** Counters: totals, per queue and per device path. */
+  /**
+   * Run a named operation synchronously on the calling thread (the device's
+   * inline path): same encoder, engine and decoder as {@link Context.run},
+   * no queue round trip. Blocks the thread for the duration of the work, so
+   * it suits small requests and the `*Sync` APIs.
+   * @param operation - e.g. `crc32`
+   * @param request - the operation's request object
+   * @returns the decoded result
+   * @throws WarpdriveError `ERR_CONTEXT_CLOSED`, `ERR_INVALID_ARGUMENT`,
+   *   `ERR_UNSUPPORTED_OPERATION`, the encoder's errors, or a CQE status error
+   */
+  runSync<R = unknown>(operation: string, request?: unknown): R {
+    if (this.closePromise !== undefined) throw new WarpdriveError('ERR_CONTEXT_CLOSED', 'the context was closed');
+    const op = typeof operation === 'string' ? this.ops[operation] : undefined;
+    if (op === undefined) throw unknownOperation(operation, this.ops);
+    return this.inline.run<R>(op, request);
+  }
+
+  /**
+   * Counters: totals, per queue and per device path. Requests that ran on
+   * the inline path (`runSync`) are counted under the path
+   * `<device>:<api>:<backend>:inline`.
+   */
   stats(): ContextStats {
-    return aggregateStats(this.path, this.queues.map((q) => q.stats()), 0);
+    return aggregateStats(this.path, this.queues.map((q) => q.stats()), 0, this.inline.stats());
   }
 
   /**

@@ -59,6 +59,8 @@ export interface SoftEngine {
 export interface PluginHost {
   /** Run a named operation; see Context.run. */
   run<R = unknown>(operation: string, request?: unknown): Promise<R>;
+  /** Run a named operation synchronously on the inline path; see Context.runSync. */
+  runSync<R = unknown>(operation: string, request?: unknown): R;
 }
 
 /** A plugin object, as returned by a plugin factory. `Ext` are the methods it adds to a context. */

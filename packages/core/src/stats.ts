@@ -1,6 +1,7 @@
 /**
  * Aggregated statistics of a context.
  */
+import type { InlineStats } from './inline.js';
 import type { QueueStats } from './queue.js';
 
 /** Counters of one device path (`<device>:<api>:<backend>`). */
@@ -20,8 +21,11 @@ export interface ContextStats extends PathStats {
   readonly perPath: Readonly<Record<string, PathStats>>;
 }
 
-/** Sum queue counters into context stats for the one path they ran on. */
-export function aggregateStats(path: string, perQueue: QueueStats[], bytesCopied: number): ContextStats {
+/**
+ * Sum queue counters into context stats: the queued requests under `path`,
+ * the inline ones (if any ran) under `<path>:inline`.
+ */
+export function aggregateStats(path: string, perQueue: QueueStats[], bytesCopied: number, inline?: InlineStats): ContextStats {
   let ops = 0, errors = 0, bytesIn = 0, bytesOut = 0;
   for (const q of perQueue) {
     ops += q.ops;
@@ -29,6 +33,17 @@ export function aggregateStats(path: string, perQueue: QueueStats[], bytesCopied
     bytesIn += q.bytesIn;
     bytesOut += q.bytesOut;
   }
-  const total: PathStats = { ops, errors, bytesIn, bytesOut, bytesCopied };
-  return { ...total, perQueue, perPath: { [path]: total } };
+  const queued: PathStats = { ops, errors, bytesIn, bytesOut, bytesCopied };
+  const perPath: Record<string, PathStats> = { [path]: queued };
+  if (inline === undefined || (inline.ops === 0 && inline.errors === 0)) return { ...queued, perQueue, perPath };
+  perPath[`${path}:inline`] = { ...inline, bytesCopied: 0 };
+  return {
+    ops: ops + inline.ops,
+    errors: errors + inline.errors,
+    bytesIn: bytesIn + inline.bytesIn,
+    bytesOut: bytesOut + inline.bytesOut,
+    bytesCopied,
+    perQueue,
+    perPath,
+  };
 }

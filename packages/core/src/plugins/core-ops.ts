@@ -48,6 +48,16 @@ export interface CoreOpsMethods {
    * @throws WarpdriveError `ERR_INVALID_ARGUMENT`, `ERR_BUFFER_DETACHED`, `ERR_CONTEXT_CLOSED`
    */
   crc32(data: BufferInput, seed?: number): Promise<number>;
+  /**
+   * {@link CoreOpsMethods.copy} on the inline path: the calling thread runs the engine.
+   * @throws WarpdriveError as `copy`, thrown synchronously
+   */
+  copySync(src: BufferInput, dst: BufferInput): number;
+  /**
+   * {@link CoreOpsMethods.crc32} on the inline path: the calling thread runs the engine.
+   * @throws WarpdriveError as `crc32`, thrown synchronously
+   */
+  crc32Sync(data: BufferInput, seed?: number): number;
 }
 
 function requestObject(request: unknown): Record<string, unknown> {
@@ -128,6 +138,8 @@ export function coreOps(): Plugin<CoreOpsMethods> {
         nop: () => ctx.run<void>('nop'),
         copy: (src, dst) => ctx.run<number>('copy', { src, dst }),
         crc32: (data, seed) => ctx.run<number>('crc32', seed === undefined ? { data } : { data, seed }),
+        copySync: (src, dst) => ctx.runSync<number>('copy', { src, dst }),
+        crc32Sync: (data, seed) => ctx.runSync<number>('crc32', seed === undefined ? { data } : { data, seed }),
       };
     },
   });
