@@ -195,6 +195,17 @@ function applyExtensions(ctx: Context, plugins: readonly Plugin<any>[]): void {
  *   `ERR_DEVICE_BUSY` (the device or a queue could not be started)
  */
 export async function createContext<const P extends readonly Plugin<any>[]>(options: ContextOptions<P>): Promise<ContextWith<P>> {
+  return createContextSync(options);
+}
+
+/**
+ * {@link createContext} for synchronous callers (e.g. a `*Sync` API that
+ * must open its context on first use). Opening the soft device does not
+ * wait on anything, so both forms do the same work.
+ *
+ * @throws WarpdriveError as {@link createContext}, synchronously
+ */
+export function createContextSync<const P extends readonly Plugin<any>[]>(options: ContextOptions<P>): ContextWith<P> {
   const o = parseOptions(contextOptionsSchema, options, 'options');
   const registry = new PluginRegistry();
   o.plugins.forEach((plugin, i) => registry.register(plugin as Plugin<any>, `options.plugins.${i}`));
@@ -227,7 +238,9 @@ export async function createContext<const P extends readonly Plugin<any>[]>(opti
     applyExtensions(ctx, registry.plugins);
     return ctx as ContextWith<P>;
   } catch (err) {
-    await Promise.all(queues.map((q) => q.close()));
+    // Nothing was submitted yet, so closing needs no waiting: the queues
+    // settle their (empty) close on the loop, the device joins its workers now.
+    for (const q of queues) void q.close();
     if (!soft.closed) soft.close();
     if (isWarpdriveError(err)) throw err;
     throw new WarpdriveError('ERR_DEVICE_BUSY', `cannot open the device: ${(err as Error).message}`, { cause: err });

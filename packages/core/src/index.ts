@@ -1,7 +1,7 @@
 /**
  * @warpdrive/core: devices, contexts, queues, scheduler, memory, plugins, errors.
  */
-export { createContext, Context, type ContextOptions, type ContextWith } from './context.js';
+export { createContext, createContextSync, Context, type ContextOptions, type ContextWith } from './context.js';
 export { listDevices, type DeviceInfo, type DeviceBackend, type ListDevicesOptions } from './devices.js';
 export { coreOps, type CoreOpsMethods, type CopyRequest, type Crc32Request } from './plugins/core-ops.js';
 export {

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coreOps, createContext, type ContextWith } from '../src/index.js';
+import { coreOps, createContext, createContextSync, type ContextWith } from '../src/index.js';
 
 type Ctx = ContextWith<[ReturnType<typeof coreOps>]>;
 let ctx: Ctx | undefined;
@@ -49,5 +49,14 @@ describe('inline path (runSync)', () => {
     expect(c.stats().errors).toBe(3);
     await c.close();
     expect(() => c.crc32Sync(Buffer.alloc(1))).toThrow(expect.objectContaining({ code: 'ERR_CONTEXT_CLOSED' }));
+  });
+
+  it('createContextSync opens a usable context without awaiting, and validates like createContext', async () => {
+    ctx = createContextSync({ plugins: [coreOps()], queues: 2 });
+    expect(ctx.crc32Sync(Buffer.from('abc'))).toBe(zlibCrc32('abc'));
+    expect(await ctx.crc32(Buffer.from('abc'))).toBe(zlibCrc32('abc'));
+    expect(() => createContextSync({ plugins: [coreOps()], depth: 3 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/options\.depth/) }),
+    );
   });
 });
