@@ -22,6 +22,14 @@ inline void CpuRelax() {
 #endif
 }
 
+// Rough size of a request, only used to cut batches (SGL lengths are entry
+// counts: assume a page per entry).
+inline uint64_t EstimateBytes(const wd_sqe& sqe) {
+  uint64_t src = (sqe.flags & WD_SQE_F_SRC_SGL) ? uint64_t(sqe.src_len) * 4096 : sqe.src_len;
+  uint64_t dst = (sqe.flags & WD_SQE_F_DST_SGL) ? uint64_t(sqe.dst_len) * 4096 : sqe.dst_len;
+  return src > dst ? src : dst;
+}
+
 }  // namespace
 
 std::shared_ptr<QueueCore> QueueCore::Create(std::shared_ptr<DeviceCore> device,
@@ -53,6 +61,10 @@ QueueCore::~QueueCore() { ReleaseEventFd(); }
 
 void QueueCore::ReleaseEventFd() {
   if (efd_ < 0) return;
+  // The worker that dropped the last busy token may still be inside
+  // DropToken() (signalling this eventfd): wait for it to leave, so the fd
+  // number is never written after close() hands it to someone else.
+  { std::lock_guard<std::mutex> lk(retire_mu_); }
   close(efd_);
   efd_ = -1;
   Resources().fds--;
@@ -106,6 +118,7 @@ void QueueCore::Schedule() {
 }
 
 void QueueCore::DropToken() {
+  std::lock_guard<std::mutex> lk(retire_mu_);  // see ReleaseEventFd()
   // Pairs with Close(): closed_ store then its own Signal(). Whoever comes
   // second sees the other's write, so the JS side always learns of quiescence.
   if (busy_.fetch_sub(1, std::memory_order_seq_cst) == 1 && closed_.load(std::memory_order_seq_cst))
@@ -130,8 +143,9 @@ void QueueCore::Close() {
 void QueueCore::AckSignal() {
   signaled_.store(false, std::memory_order_seq_cst);
   // Full barrier: pairs with the one in Signal(). Either the worker sees
-  // signaled_ == false and writes the eventfd again, or the CQ drain that
-  // follows on this thread sees the cq.tail it published.
+  // signaled_ == false and writes the eventfd again (after our read(), so a
+  // new callback follows), or the CQ drain that follows on this thread sees
+  // the cq.tail it published.
   std::atomic_thread_fence(std::memory_order_seq_cst);
 }
 
@@ -174,12 +188,16 @@ QueueCore::Claim QueueCore::ClaimBatch(WorkerBatch& b, uint32_t* count) {
   if (n > kBatchMax) n = kBatchMax;
   const wd_sqe* sqes = ring_->Sqes();
   uint32_t i = 0;
-  for (; i < n; i++) {
+  uint64_t bytes = 0;
+  while (i < n && bytes < kBatchBytes) {
+    const wd_sqe& sqe = b.sqes[i];
     std::memcpy(&b.sqes[i], &sqes[(sq_next_ + i) & sq_mask_], sizeof(wd_sqe));
-    if (b.sqes[i].flags & WD_SQE_F_FENCE) {
+    if (sqe.flags & WD_SQE_F_FENCE) {
       if (i > 0) break;  // a fence starts its own batch
       if (inflight_.load(std::memory_order_seq_cst) != 0) return Claim::kFenceWait;
     }
+    bytes += EstimateBytes(sqe);
+    i++;
   }
   inflight_.fetch_add(i, std::memory_order_seq_cst);
   sq_next_ += i;

@@ -25,6 +25,9 @@ class DeviceCore;
 // SQEs one worker claims at a time: small enough that a second worker can
 // take the next batch of a busy queue, large enough to amortize the eventfd.
 constexpr uint32_t kBatchMax = 32;
+// A batch also ends once its requests carry about this many bytes, so large
+// requests are claimed one by one and spread over the workers.
+constexpr uint64_t kBatchBytes = 64 * 1024;
 
 struct WorkerBatch {
   wd_sqe sqes[kBatchMax];
@@ -50,7 +53,7 @@ class QueueCore {
   bool Quiescent() const {
     return closed_.load(std::memory_order_seq_cst) && busy_.load(std::memory_order_seq_cst) == 0;
   }
-  // Before reading the eventfd and draining the CQ: re-arms Signal().
+  // After reading the eventfd, before draining the CQ: re-arms Signal().
   void AckSignal();
   // True (once) if a worker stopped because the CQ was full.
   bool TakeStalled() { return stalled_.exchange(false, std::memory_order_acq_rel); }
@@ -101,6 +104,10 @@ class QueueCore {
   uint32_t cq_reserved_ = 0;   // CQ slots promised to claimed SQEs (free-running)
 
   std::mutex cq_mu_;           // serializes CQE writers (workers, close)
+  // Held by a worker while it drops its busy token and signals: once the JS
+  // side saw Quiescent(), taking it once guarantees that worker has stopped
+  // touching this object (its eventfd in particular).
+  std::mutex retire_mu_;
   uint32_t cq_next_ = 0;       // our copy of cq.tail, guarded by cq_mu_
 
   std::atomic<bool> scheduled_{false};

@@ -127,12 +127,14 @@ void SoftQueue::OnReadable(void* self) { static_cast<SoftQueue*>(self)->HandleRe
 
 void SoftQueue::HandleReadable() {
   if (finished_ || !core_) return;
-  // Re-arm first, then reset the eventfd, then drain (in onCompletion): a
-  // completion published after this point signals again.
-  core_->AckSignal();
+  // Reset the eventfd first, then re-arm Signal(), then drain (in
+  // onCompletion). The other order loses wakeups: a worker's write consumed
+  // by this read() after the re-arm would leave signaled_ set with no
+  // callback pending, and every later Signal() would be skipped.
   uint64_t counter;
   while (read(core_->event_fd(), &counter, sizeof counter) < 0 && errno == EINTR) {
   }
+  core_->AckSignal();
   // Sampled before the drain: once quiescent, every CQE is already published,
   // so the onCompletion below sees all of them.
   bool quiescent = core_->Quiescent();

@@ -90,6 +90,11 @@ export class RingDriver {
   readonly sqEntries: number;
   readonly cqEntries: number;
   readonly completions: Cqe[] = [];
+  /** Keep every CQE in `completions` (turn off for million-op runs). */
+  record = true;
+  /** CQEs reaped so far, and how many of them had a nonzero status. */
+  completed = 0;
+  failed = 0;
   callbacks = 0;
   private readonly sqHead: number;
   private readonly sqTail: number;
@@ -150,6 +155,12 @@ export class RingDriver {
     return false;
   }
 
+  /** Ring indices, for failure messages. */
+  debugState(): Record<string, number> {
+    const u = this.u32;
+    return { sqHead: u[this.sqHead]!, sqTail: u[this.sqTail]!, sqFlags: u[this.sqFlags]!, cqHead: u[this.cqHead]!, cqTail: u[this.cqTail]!, tail: this.tail, inflight: this.inflight, callbacks: this.callbacks };
+  }
+
   get inFlight(): number {
     return this.inflight;
   }
@@ -160,7 +171,10 @@ export class RingDriver {
     const tail = Atomics.load(this.u32, this.cqTail);
     while (head !== tail) {
       const slot = head & (this.cqEntries - 1);
-      this.completions.push(readCqe(this.view, this.cqes + slot * abi.sizes.wd_cqe!));
+      const off = this.cqes + slot * abi.sizes.wd_cqe!;
+      if (this.record) this.completions.push(readCqe(this.view, off));
+      if (this.view.getInt32(off + f('wd_cqe', 'status'), true) !== 0) this.failed++;
+      this.completed++;
       head = (head + 1) >>> 0;
       this.inflight--;
     }
