@@ -26,7 +26,8 @@ fi
 
 stamp=node_modules/.warpdrive-setup
 if [ ! -f "$stamp" ] || [ pnpm-lock.yaml -nt "$stamp" ]; then
-  pnpm install --frozen-lockfile=${CI:+true}${CI:-false} --reporter=append-only
+  if [ -n "${CI:-}" ]; then frozen=--frozen-lockfile; else frozen=--prefer-frozen-lockfile; fi
+  pnpm install "$frozen" --reporter=append-only
   touch "$stamp"
 fi
 pnpm -r --reporter=append-only run build
