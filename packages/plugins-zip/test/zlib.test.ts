@@ -97,12 +97,6 @@ describe('one-shot round trips decode like node:zlib', () => {
     }
   }
 
-  it('keeps the ratio within 3% of node at levels 1 and 6 on text', () => {
-    for (const level of [1, 6]) {
-      expect(wd.gzipSync(sample, { level }).length).toBeLessThanOrEqual(nodeZlib.gzipSync(sample, { level }).length * 1.03);
-    }
-  });
-
   it('decodes concatenated gzip members like gunzip', () => {
     const two = Buffer.concat([nodeZlib.gzipSync('abc'), nodeZlib.gzipSync('def')]);
     expect(wd.gunzipSync(two).toString()).toBe(nodeZlib.gunzipSync(two).toString());

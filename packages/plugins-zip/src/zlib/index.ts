@@ -117,7 +117,7 @@ export const createUnzip = (options?: ZlibOptions): ZlibStream => createStream('
 /** node:zlib's constants (`constants.Z_BEST_SPEED`...). */
 export const constants = nodeZlib.constants;
 /** node:zlib's error-code table. */
-export const codes = nodeZlib.codes;
+export const codes = (nodeZlib as unknown as { codes: Readonly<Record<string, number>> }).codes;
 /** node:zlib's own crc32 (Node ≥ 20.15), passed through. */
 export const crc32 = (nodeZlib as { crc32?: unknown }).crc32 as ((data: string | NodeJS.ArrayBufferView, value?: number) => number) | undefined;
 /** Brotli is not accelerated: node:zlib's own functions, passed through. */

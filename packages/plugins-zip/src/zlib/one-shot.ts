@@ -3,11 +3,11 @@
  * node's three shapes (callback, sync, promise) like lib/zlib.js does.
  */
 import { Buffer } from 'node:buffer';
-import { isWarpdriveError } from '@warpdrive/core';
 import type { ZipFormat } from '../index.js';
 import { getDefaultContext } from './context.js';
 import { bufferTooLarge, invalidArgType, toNodeError } from './errors.js';
 import { resolveOptions, toInput, type Mode, type Resolved } from './options.js';
+import { decodeLikeNode } from './trailing.js';
 
 /** The output of a one-shot call, always a Buffer like node's. */
 export type ZlibCallback = (error: Error | null, result: Buffer) => void;
@@ -16,24 +16,8 @@ function asBuffer(out: Uint8Array): Buffer {
   return Buffer.isBuffer(out) ? out : Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 
-function isGzipMember(input: Uint8Array): boolean {
-  return input[0] === 0x1f && input[1] === 0x8b;
-}
-
-/**
- * node ignores bytes after a complete zlib/raw stream, and after a gzip
- * member when the next byte is 0x00 (padding); other bytes after a gzip
- * member are parsed as a new member (so garbage → Z_DATA_ERROR). The plugin
- * is stricter (trailing data is ERR_DATA_CORRUPT); this returns the prefix
- * node would have decoded, or undefined if node would fail too.
- */
-function nodeDecodablePrefix(err: unknown, r: Resolved, input: Uint8Array): Uint8Array | undefined {
-  if (!isWarpdriveError(err, 'ERR_DATA_CORRUPT' as never) || err.details?.reason !== 'trailing-data') return undefined;
-  const end = err.details.consumed ?? err.details.offset;
-  if (typeof end !== 'number' || end <= 0 || end >= input.length) return undefined;
-  const gzip = r.format === 'gzip' || (r.format === 'auto' && isGzipMember(input));
-  if (gzip && input[end] !== 0) return undefined;
-  return input.subarray(0, end);
+function isGzipInput(r: Resolved, input: Uint8Array): boolean {
+  return r.format === 'gzip' || (r.format === 'auto' && input[0] === 0x1f && input[1] === 0x8b);
 }
 
 function checkCompressedSize(out: Uint8Array, r: Resolved): void {
@@ -55,9 +39,9 @@ export function runSync(mode: Mode, buffer: unknown, options: unknown): Buffer {
     try {
       return asBuffer(ctx.decompressSync(input, opts));
     } catch (err) {
-      const prefix = nodeDecodablePrefix(err, r, input);
-      if (prefix === undefined) throw err;
-      return asBuffer(ctx.decompressSync(prefix, opts));
+      const out = decodeLikeNode(err, input, isGzipInput(r, input), (b) => ctx.decompressSync(b, opts));
+      if (out === undefined) throw err;
+      return asBuffer(out);
     }
   } catch (err) {
     throw toNodeError(err, r.maxOutputLength);
@@ -79,9 +63,9 @@ export async function runAsync(mode: Mode, buffer: unknown, options: unknown): P
     try {
       return asBuffer(await ctx.decompress(input, opts));
     } catch (err) {
-      const prefix = nodeDecodablePrefix(err, r, input);
-      if (prefix === undefined) throw err;
-      return asBuffer(await ctx.decompress(prefix, opts));
+      const out = decodeLikeNode(err, input, isGzipInput(r, input), (b) => ctx.decompressSync(b, opts));
+      if (out === undefined) throw err;
+      return asBuffer(out);
     }
   } catch (err) {
     throw toNodeError(err, r.maxOutputLength);

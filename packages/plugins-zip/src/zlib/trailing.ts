@@ -1,0 +1,69 @@
+/**
+ * node:zlib's treatment of bytes after the compressed data, on top of the
+ * plugin's stricter decoder (which reports them as ERR_DATA_CORRUPT,
+ * reason 'trailing-data', without saying where the valid data ends):
+ *  - inflate / inflateRaw / unzip of zlib data: trailing bytes are ignored;
+ *  - gunzip / unzip of gzip data: after a member, a 0x00 byte starts padding
+ *    that is ignored; anything else is parsed as another member (so garbage
+ *    stays a Z_DATA_ERROR).
+ * Only error paths come here; the prefix search runs on the calling thread.
+ */
+import { isWarpdriveError } from '@warpdrive/core';
+
+type Verdict = 'ok' | 'short' | 'bad';
+
+function verdict(decode: (input: Uint8Array) => unknown, input: Uint8Array): Verdict {
+  try {
+    decode(input);
+    return 'ok';
+  } catch (err) {
+    if (isWarpdriveError(err, 'ERR_DATA_TRUNCATED')) return 'short';
+    if (isWarpdriveError(err, 'ERR_DATA_CORRUPT')) return 'bad';
+    throw err;
+  }
+}
+
+/**
+ * The end of the valid data: the longest prefix that decodes or is merely
+ * truncated. Every longer prefix contains the offending bytes, so the
+ * verdicts are monotonic and a binary search finds it in log2(n) decodes.
+ */
+function validEnd(decode: (input: Uint8Array) => unknown, input: Uint8Array): number {
+  let lo = 0; // prefix lo: ok or short
+  let hi = input.length; // prefix hi: bad
+  while (hi - lo > 1) {
+    const mid = lo + ((hi - lo) >>> 1);
+    if (verdict(decode, input.subarray(0, mid)) === 'bad') hi = mid;
+    else lo = mid;
+  }
+  return lo;
+}
+
+/**
+ * What node would have decoded from `input` after the plugin failed with
+ * `err`, or undefined when node fails too (then `err` stands).
+ *
+ * @param gzip - the input is gzip (gunzip, or unzip of a gzip header)
+ * @param decode - the plugin's synchronous decoder with the caller's options
+ */
+export function decodeLikeNode<T>(err: unknown, input: Uint8Array, gzip: boolean, decode: (input: Uint8Array) => T): T | undefined {
+  if (!isWarpdriveError(err, 'ERR_DATA_CORRUPT')) return undefined;
+  const reason = err.details?.reason;
+  if (!gzip) {
+    if (reason !== 'trailing-data') return undefined;
+  } else if ((reason !== 'trailing-data' && reason !== 'header') || input[input.length - 1] !== 0) {
+    // padding is zeros to the end; without a final 0x00 node fails as well
+    return undefined;
+  }
+  let end = validEnd(decode, input);
+  if (gzip) {
+    // a partial "member" of zeros may read as truncated: back up to the member end
+    while (end > 0 && input[end - 1] === 0 && verdict(decode, input.subarray(0, end)) !== 'ok') end--;
+    if (input[end] !== 0) return undefined;
+  }
+  try {
+    return decode(input.subarray(0, end));
+  } catch {
+    return undefined;
+  }
+}
