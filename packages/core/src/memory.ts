@@ -1,16 +1,54 @@
 /**
  * Buffer addresses for descriptors, with the checks that must happen before
  * an address is handed to a device.
+ *
+ * Lengths, offsets and backing buffers are read through the built-in
+ * getters of %TypedArray%.prototype / DataView.prototype / ArrayBuffer.prototype,
+ * never through `value.byteLength` and friends: a subclass or an own
+ * property may shadow those, and the device trusts whatever length the SQE
+ * carries, so a lying `byteLength` would turn into a write past the buffer.
  */
+import { types } from 'node:util';
 import { WarpdriveError } from './errors.js';
 import { getNative } from './native.js';
 
 /** Anything whose memory a descriptor may reference. */
 export type BufferInput = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 
-const detachedGetter = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')?.get as
-  | ((this: ArrayBuffer) => boolean)
-  | undefined;
+type Getter<T> = (this: unknown) => T;
+function getter<T>(proto: object, key: string): Getter<T> {
+  return Object.getOwnPropertyDescriptor(proto, key)!.get as Getter<T>;
+}
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const taBuffer = getter<ArrayBuffer | SharedArrayBuffer>(typedArrayProto, 'buffer');
+const taByteOffset = getter<number>(typedArrayProto, 'byteOffset');
+const taByteLength = getter<number>(typedArrayProto, 'byteLength');
+const dvBuffer = getter<ArrayBuffer | SharedArrayBuffer>(DataView.prototype, 'buffer');
+const dvByteOffset = getter<number>(DataView.prototype, 'byteOffset');
+const dvByteLength = getter<number>(DataView.prototype, 'byteLength');
+const abByteLength = getter<number>(ArrayBuffer.prototype, 'byteLength');
+const sabByteLength =
+  typeof SharedArrayBuffer === 'function' ? getter<number>(SharedArrayBuffer.prototype, 'byteLength') : abByteLength;
+const detachedGetter = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')?.get as Getter<boolean> | undefined;
+
+/** The ArrayBuffer/SharedArrayBuffer behind `value` (itself if it is one). */
+function backingOf(value: BufferInput): ArrayBuffer | SharedArrayBuffer {
+  if (types.isTypedArray(value)) return taBuffer.call(value);
+  if (types.isDataView(value)) return dvBuffer.call(value);
+  return value as ArrayBuffer | SharedArrayBuffer;
+}
+
+function byteOffsetOf(value: BufferInput): number {
+  if (types.isTypedArray(value)) return taByteOffset.call(value);
+  if (types.isDataView(value)) return dvByteOffset.call(value);
+  return 0;
+}
+
+function byteLengthOf(value: BufferInput): number {
+  if (types.isTypedArray(value)) return taByteLength.call(value);
+  if (types.isDataView(value)) return dvByteLength.call(value);
+  return types.isSharedArrayBuffer(value) ? sabByteLength.call(value) : abByteLength.call(value);
+}
 
 /**
  * True if `buffer` has been detached (transferred). Uses
@@ -18,8 +56,8 @@ const detachedGetter = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'd
  * that a detached buffer has byteLength 0 and cannot back a new view.
  */
 export function isDetached(buffer: ArrayBuffer | SharedArrayBuffer): boolean {
-  if (buffer.byteLength !== 0) return false;
-  if (!(buffer instanceof ArrayBuffer)) return false; // SharedArrayBuffers cannot be detached
+  if (!types.isArrayBuffer(buffer)) return false; // SharedArrayBuffers cannot be detached
+  if (abByteLength.call(buffer) !== 0) return false;
   if (detachedGetter !== undefined) return detachedGetter.call(buffer);
   try {
     new Uint8Array(buffer);
@@ -36,8 +74,7 @@ function describe(value: unknown): string {
 }
 
 function isBufferSource(value: unknown): value is BufferInput {
-  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer ||
-    (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer);
+  return types.isArrayBufferView(value) || types.isAnyArrayBuffer(value);
 }
 
 /**
@@ -56,13 +93,12 @@ export function checkedByteLength(value: unknown, name: string): number {
       { details: { argument: name } },
     );
   }
-  const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
-  if (isDetached(buffer)) {
+  if (isDetached(backingOf(value))) {
     throw new WarpdriveError('ERR_BUFFER_DETACHED', `\`${name}\` is backed by a detached ArrayBuffer`, {
       details: { argument: name },
     });
   }
-  return value.byteLength;
+  return byteLengthOf(value);
 }
 
 /**
@@ -95,14 +131,15 @@ const baseCache = new WeakMap<ArrayBuffer | SharedArrayBuffer, number>();
 export function addressOf(value: unknown, name = 'buffer'): number {
   const length = checkedByteLength(value, name);
   const view = value as BufferInput;
-  const buffer = ArrayBuffer.isView(view) ? view.buffer : view;
-  if (buffer.byteLength === 0 || length === 0) return 0;
+  const buffer = backingOf(view);
+  if (length === 0) return 0;
   let base = baseCache.get(buffer);
   if (base === undefined) {
     // The addon takes ArrayBuffer or views; a SharedArrayBuffer goes through a view.
-    const target = buffer instanceof ArrayBuffer ? buffer : new Uint8Array(buffer);
+    const target = types.isArrayBuffer(buffer) ? buffer : new Uint8Array(buffer);
     base = Number(getNative().addressOf(target));
     baseCache.set(buffer, base);
   }
-  return ArrayBuffer.isView(view) ? base + view.byteOffset : base;
+  return base + byteOffsetOf(view);
 }
+

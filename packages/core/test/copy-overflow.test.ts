@@ -75,3 +75,50 @@ describe('detached buffers', () => {
     await ctx.close();
   });
 });
+
+describe('requests whose buffers change under the encoder', () => {
+  // dst is a small window at the start of a large guarded allocation, so an
+  // overflow lands in memory we own and is seen in the guard, not as a crash.
+  function window(len: number): { dst: Buffer; guard: Buffer } {
+    const backing = Buffer.alloc(len + 64 * 1024, GUARD);
+    backing.fill(0, 0, len);
+    return { dst: backing.subarray(0, len), guard: backing.subarray(len) };
+  }
+
+  it('a request getter that returns a different buffer on each read is read once (queued and inline)', async () => {
+    const ctx = await createContext({ plugins: [coreOps()] });
+    const src = Buffer.alloc(32 * 1024, 0x44);
+    for (const run of [(r: object) => ctx.run('copy', r), async (r: object) => ctx.runSync('copy', r)]) {
+      const { dst, guard } = window(16);
+      const big = Buffer.alloc(src.length);
+      let reads = 0;
+      const request = { src, get dst() { return reads++ === 0 ? big : dst; } };
+      await run(request).catch(() => undefined);
+      expect(guard.every((b) => b === GUARD)).toBe(true);
+    }
+    await ctx.close();
+  });
+
+  it('a view whose byteLength/byteOffset/buffer are shadowed cannot widen what the device writes', async () => {
+    const ctx = await createContext({ plugins: [coreOps()] });
+    const src = Buffer.alloc(32 * 1024, 0x55);
+    for (const prop of ['byteLength', 'length']) {
+      for (const run of [(a: Uint8Array, b: Uint8Array) => ctx.copy(a, b), async (a: Uint8Array, b: Uint8Array) => ctx.copySync(a, b)]) {
+        const { dst, guard } = window(16);
+        Object.defineProperty(dst, prop, { value: src.length });
+        await run(src, dst).catch(() => undefined);
+        expect(guard.every((b) => b === GUARD)).toBe(true);
+      }
+    }
+    class Lying extends Uint8Array {
+      override get byteLength(): number {
+        return 32 * 1024;
+      }
+    }
+    const { dst, guard } = window(16);
+    const lying = new Lying(dst.buffer as ArrayBuffer, dst.byteOffset, 16);
+    await ctx.copy(src, lying).catch(() => undefined);
+    expect(guard.every((b) => b === GUARD)).toBe(true);
+    await ctx.close();
+  });
+});

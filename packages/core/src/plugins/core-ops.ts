@@ -84,14 +84,18 @@ const nop = {
 const copy = {
   prep(sqe: SqeWriter, request: CopyRequest, pin: PinFn): void {
     const r = requestObject(request);
-    const srcLen = checkedByteLength(r.src, 'src');
-    const dstLen = checkedByteLength(r.dst, 'dst');
+    // Each field is read once: a getter (or Proxy) must not hand the length
+    // check one buffer and pin() another.
+    const src = r.src;
+    const dst = r.dst;
+    const srcLen = checkedByteLength(src, 'src');
+    const dstLen = checkedByteLength(dst, 'dst');
     checkLength(srcLen, 'src');
     requireBytes(dstLen, srcLen, 'dst');
     sqe.opcode(WD_OP_COPY)
-      .srcAddr(pin(r.src as BufferInput, 'src'))
+      .srcAddr(pin(src as BufferInput, 'src'))
       .srcLen(srcLen)
-      .dstAddr(pin(r.dst as BufferInput, 'dst'))
+      .dstAddr(pin(dst as BufferInput, 'dst'))
       .dstLen(Math.min(dstLen, WD_MAX_REQ_LEN));
   },
   complete(cqe: Cqe): number {
@@ -102,7 +106,8 @@ const copy = {
 const crc32 = {
   prep(sqe: SqeWriter, request: Crc32Request, pin: PinFn): void {
     const r = requestObject(request);
-    const length = checkedByteLength(r.data, 'data');
+    const data = r.data; // read once, as in copy
+    const length = checkedByteLength(data, 'data');
     checkLength(length, 'data');
     const seed = r.seed ?? 0;
     if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
@@ -110,7 +115,7 @@ const crc32 = {
         details: { argument: 'seed' },
       });
     }
-    sqe.opcode(WD_OP_CRC32).srcAddr(pin(r.data as BufferInput, 'data')).srcLen(length).aux(seed);
+    sqe.opcode(WD_OP_CRC32).srcAddr(pin(data as BufferInput, 'data')).srcLen(length).aux(seed);
   },
   complete(cqe: Cqe): number {
     return cqe.auxLow;
