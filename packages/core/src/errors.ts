@@ -30,7 +30,12 @@ export type WarpdriveErrorCode =
   | 'ERR_NOT_SUPPORTED_BY_DEVICE'
   | 'ERR_CANCELED'
   | 'ERR_DEVICE_NO_MEMORY'
-  | 'ERR_DEVICE';
+  | 'ERR_DEVICE'
+  // data errors refined by plugins (e.g. plugin-zip) from a CQE's status and detail
+  /** Compressed input ends before the end of its stream (no final block or trailer). */
+  | 'ERR_DATA_TRUNCATED'
+  /** Output would exceed the caller's limit (e.g. `maxOutputLength`): decompression bomb guard. */
+  | 'ERR_OUTPUT_LIMIT';
 
 /** Structured facts about an error, for programs (messages are for people). */
 export interface WarpdriveErrorDetails {

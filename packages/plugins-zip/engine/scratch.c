@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/*
+ * scratch.c - per-thread engine state. Several device workers (and the JS
+ * thread on the inline path) run requests at once; libdeflate compressors
+ * and ISA-L level buffers are not shareable, so each thread keeps its own,
+ * created on first use and freed by a pthread key destructor at thread exit.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <libdeflate.h>
+#include <isa-l/igzip_lib.h>
+#include "zip_engine.h"
+
+#define LDC_LEVELS 13
+
+struct scratch {
+	struct libdeflate_compressor *ldc[LDC_LEVELS];
+	struct libdeflate_decompressor *ldd;
+	uint8_t *isal_buf;
+	uint32_t isal_size;
+};
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static __thread struct scratch *tls;
+
+static void scratch_free(void *p)
+{
+	struct scratch *s = p;
+	int i;
+
+	for (i = 0; i < LDC_LEVELS; i++)
+		if (s->ldc[i])
+			libdeflate_free_compressor(s->ldc[i]);
+	if (s->ldd)
+		libdeflate_free_decompressor(s->ldd);
+	free(s->isal_buf);
+	free(s);
+}
+
+static void scratch_key_init(void)
+{
+	pthread_key_create(&scratch_key, scratch_free);
+}
+
+static struct scratch *scratch(void)
+{
+	if (tls)
+		return tls;
+	pthread_once(&scratch_once, scratch_key_init);
+	tls = calloc(1, sizeof(*tls));
+	if (tls)
+		pthread_setspecific(scratch_key, tls);
+	return tls;
+}
+
+struct libdeflate_compressor *zip_ldc(int level)
+{
+	struct scratch *s = scratch();
+
+	if (!s || level < 0 || level >= LDC_LEVELS)
+		return NULL;
+	if (!s->ldc[level])
+		s->ldc[level] = libdeflate_alloc_compressor(level);
+	return s->ldc[level];
+}
+
+struct libdeflate_decompressor *zip_ldd(void)
+{
+	struct scratch *s = scratch();
+
+	if (!s)
+		return NULL;
+	if (!s->ldd)
+		s->ldd = libdeflate_alloc_decompressor();
+	return s->ldd;
+}
+
+/* One buffer big enough for every ISA-L level (the level-3 default is the largest). */
+uint8_t *zip_isal_buf(unsigned level, uint32_t *size)
+{
+	static const uint32_t sizes[] = { ISAL_DEF_LVL0_DEFAULT, ISAL_DEF_LVL1_DEFAULT,
+					  ISAL_DEF_LVL2_DEFAULT, ISAL_DEF_LVL3_DEFAULT };
+	struct scratch *s = scratch();
+
+	if (!s || level > 3)
+		return NULL;
+	if (!s->isal_buf) {
+		uint32_t max = 0;
+		unsigned i;
+
+		for (i = 0; i < 4; i++)
+			if (sizes[i] > max)
+				max = sizes[i];
+		s->isal_buf = malloc(max);
+		if (!s->isal_buf)
+			return NULL;
+		s->isal_size = max;
+	}
+	*size = sizes[level];
+	return s->isal_buf;
+}

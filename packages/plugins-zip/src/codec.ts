@@ -1,0 +1,143 @@
+/**
+ * Encoders and decoders of the zip operations for the `wd_soft_v1` api.
+ * Every buffer an SQE references goes through `pin`; failed CQEs become
+ * typed errors here (codecs set `handlesErrors`).
+ */
+import { WD_MAX_REQ_LEN, WarpdriveError, type BufferInput, type Cqe, type OperationCodec, type PinFn, type SqeWriter } from '@warpdrive/core';
+import { zipError } from './errors.js';
+import { ZIP_AUX_END, ZIP_OP } from './opcodes.js';
+
+const ENOSPC = 28;
+const TWO_32 = 4294967296;
+
+/** One-shot compress: `produced` bytes. */
+export interface CompressRequest {
+  readonly src: BufferInput;
+  readonly dst: Uint8Array;
+  readonly opFlags: number;
+  readonly header: Uint8Array | undefined;
+}
+/** One-shot decompress: `produced`, or -1 when `dst` was too small. */
+export interface DecompressRequest {
+  readonly src: BufferInput;
+  readonly dst: Uint8Array;
+  readonly opFlags: number;
+}
+/** Stream creation: returns the engine handle. */
+export interface StreamInitRequest {
+  readonly opFlags: number;
+  readonly header: Uint8Array | undefined;
+}
+/** One step of a stream. */
+export interface StreamStepRequest {
+  readonly handle: number;
+  readonly src: Uint8Array;
+  readonly dst: Uint8Array;
+  readonly opFlags: number;
+}
+/** What a stream step did. */
+export interface StreamStepResult {
+  readonly consumed: number;
+  readonly produced: number;
+  /** Output space ran out: call again (with no new input) for more. */
+  readonly more: boolean;
+  /** The stream reached its end. */
+  readonly end: boolean;
+}
+
+export function byteLength(value: unknown, name: string): number {
+  if (!ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer) && !(typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer)) {
+    const got = value === null ? 'null' : typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
+    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`${name}\` must be a Buffer, TypedArray, DataView or ArrayBuffer, got ${got}`, {
+      details: { argument: name },
+    });
+  }
+  const n = value.byteLength;
+  if (n > WD_MAX_REQ_LEN) {
+    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`${name}\` must be at most ${WD_MAX_REQ_LEN} bytes, got ${n}`, { details: { argument: name } });
+  }
+  return n;
+}
+
+function fail(cqe: Cqe, name: string): never {
+  throw zipError(cqe.status, cqe.detail, name);
+}
+
+export const compressCodec: OperationCodec<CompressRequest, number> = {
+  prep(sqe: SqeWriter, r: CompressRequest, pin: PinFn): void {
+    sqe.opcode(ZIP_OP.COMPRESS).opFlags(r.opFlags)
+      .srcAddr(pin(r.src, 'data')).srcLen(r.src.byteLength)
+      .dstAddr(pin(r.dst, 'dst')).dstLen(r.dst.byteLength);
+    if (r.header !== undefined) sqe.paramAddr(pin(r.header, 'options.gzip')).paramLen(r.header.byteLength);
+  },
+  complete(cqe: Cqe): number {
+    if (cqe.status !== 0) fail(cqe, 'compress');
+    return cqe.produced;
+  },
+  handlesErrors: true,
+};
+
+export const decompressCodec: OperationCodec<DecompressRequest, number> = {
+  prep(sqe: SqeWriter, r: DecompressRequest, pin: PinFn): void {
+    sqe.opcode(ZIP_OP.DECOMPRESS).opFlags(r.opFlags)
+      .srcAddr(pin(r.src, 'data')).srcLen(r.src.byteLength)
+      .dstAddr(pin(r.dst, 'dst')).dstLen(r.dst.byteLength);
+  },
+  complete(cqe: Cqe): number {
+    if (cqe.status === -ENOSPC) return -1;
+    if (cqe.status !== 0) fail(cqe, 'decompress');
+    return cqe.produced;
+  },
+  handlesErrors: true,
+};
+
+export const streamInitCodec: OperationCodec<StreamInitRequest, number> = {
+  prep(sqe: SqeWriter, r: StreamInitRequest, pin: PinFn): void {
+    sqe.opcode(ZIP_OP.STREAM_INIT).opFlags(r.opFlags);
+    if (r.header !== undefined) sqe.paramAddr(pin(r.header, 'options.gzip')).paramLen(r.header.byteLength);
+  },
+  complete(cqe: Cqe): number {
+    if (cqe.status !== 0) fail(cqe, 'stream');
+    return cqe.auxHigh * TWO_32 + cqe.auxLow;
+  },
+  handlesErrors: true,
+};
+
+function stepCodec(opcode: number, name: string): OperationCodec<StreamStepRequest, StreamStepResult> {
+  return {
+    prep(sqe: SqeWriter, r: StreamStepRequest, pin: PinFn): void {
+      sqe.opcode(opcode).opFlags(r.opFlags).ctxAddr(r.handle)
+        .srcAddr(pin(r.src, 'chunk')).srcLen(r.src.byteLength)
+        .dstAddr(pin(r.dst, 'dst')).dstLen(r.dst.byteLength);
+    },
+    complete(cqe: Cqe): StreamStepResult {
+      if (cqe.status !== 0) fail(cqe, name);
+      return { consumed: cqe.consumed, produced: cqe.produced, more: (cqe.flags & 1) !== 0, end: (cqe.auxLow & ZIP_AUX_END) !== 0 };
+    },
+    handlesErrors: true,
+  };
+}
+
+export const streamDeflateCodec = stepCodec(ZIP_OP.STREAM_DEFLATE, 'compress stream');
+export const streamInflateCodec = stepCodec(ZIP_OP.STREAM_INFLATE, 'decompress stream');
+
+export const streamEndCodec: OperationCodec<{ readonly handle: number }, void> = {
+  prep(sqe: SqeWriter, r: { readonly handle: number }): void {
+    sqe.opcode(ZIP_OP.STREAM_END).ctxAddr(r.handle);
+  },
+  complete(cqe: Cqe): void {
+    if (cqe.status !== 0) fail(cqe, 'stream end');
+  },
+  handlesErrors: true,
+};
+
+export const infoCodec: OperationCodec<unknown, number> = {
+  prep(sqe: SqeWriter): void {
+    sqe.opcode(ZIP_OP.INFO);
+  },
+  complete(cqe: Cqe): number {
+    if (cqe.status !== 0) fail(cqe, 'info');
+    return cqe.auxLow;
+  },
+  handlesErrors: true,
+};

@@ -1,0 +1,77 @@
+/**
+ * node:stream Transforms over a {@link StreamCore}, with node:zlib's extras:
+ * `flush(kind, cb)` ordered with writes, `bytesWritten`, `close(cb)`.
+ * Backpressure is Transform's own: the write callback is held while the
+ * readable side is full.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import { WarpdriveError } from '@warpdrive/core';
+import { StreamCore, type StepFlush } from './stream-core.js';
+import type { FlushKind, ZipStream } from './types.js';
+
+// Zero-length marker chunks, recognised by identity (node:zlib's trick), so
+// a flush is ordered with the writes before it.
+const FLUSH_MARK: Readonly<Record<FlushKind, Buffer>> = { sync: Buffer.alloc(0), full: Buffer.alloc(0) };
+
+/** A compressing or decompressing Transform. */
+export class ZipTransform extends Transform implements ZipStream {
+  private readonly core: StreamCore;
+
+  /** @internal Created by `ctx.createCompressStream` / `ctx.createDecompressStream`. */
+  constructor(core: StreamCore) {
+    super();
+    this.core = core;
+  }
+
+  /** Input bytes consumed so far. */
+  get bytesWritten(): number {
+    return this.core.bytesIn;
+  }
+
+  override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (!(chunk instanceof Uint8Array)) {
+      callback(new WarpdriveError('ERR_INVALID_ARGUMENT', '`chunk` must be a Buffer or Uint8Array'));
+      return;
+    }
+    const flush: StepFlush = chunk === FLUSH_MARK.sync ? 'sync' : chunk === FLUSH_MARK.full ? 'full' : 'none';
+    this.core.process(chunk, flush, (out) => this.push(out)).then(() => callback(), callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.core
+      .process(Buffer.alloc(0), 'finish', (out) => this.push(out))
+      .then(() => this.core.release())
+      .then(() => callback(), callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    void this.core.release();
+    callback(error);
+  }
+
+  /**
+   * Flush the output so far: `sync` (Z_SYNC_FLUSH) or `full` (Z_FULL_FLUSH,
+   * the default, like node:zlib). Output is decodable up to this point.
+   */
+  flush(kind?: FlushKind | (() => void), callback?: () => void): void {
+    if (typeof kind === 'function') {
+      callback = kind;
+      kind = 'full';
+    }
+    const mark = FLUSH_MARK[kind ?? 'full'];
+    if (mark === undefined) {
+      throw new WarpdriveError('ERR_INVALID_ARGUMENT', "`kind` must be 'sync' or 'full'", { details: { argument: 'kind' } });
+    }
+    if (this.writableEnded) {
+      if (callback !== undefined) process.nextTick(callback);
+      return;
+    }
+    this.write(mark, callback === undefined ? undefined : () => callback!());
+  }
+
+  /** Destroy the stream (releasing its engine state); `callback` runs on 'close'. */
+  close(callback?: () => void): void {
+    if (callback !== undefined) this.once('close', callback);
+    this.destroy();
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * One-shot compress and decompress (async on the queue, sync inline).
+ *
+ * Output is allocated once: compress at the engine's worst-case bound,
+ * decompress at the gzip ISIZE hint (or 8× the input, capped by
+ * maxOutputLength), and the result is a subarray of that allocation (no
+ * copy). If the decompressed data does not fit, the request is redone once
+ * as an engine stream that fills geometrically growing chunks — linear in
+ * the output, never a repeated re-decompression — with maxOutputLength
+ * enforced per chunk, so a decompression bomb stops at the limit.
+ */
+import type { BufferInput, PluginHost } from '@warpdrive/core';
+import { byteLength, type CompressRequest, type DecompressRequest, type StreamStepResult } from './codec.js';
+import { outputLimitError } from './errors.js';
+import { encodeGzipHeader } from './gzip-header.js';
+import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
+import { compressParams, decompressParams, type CompressParams, type DecompressParams } from './options.js';
+import { runAsync, runSync, type Steps } from './steps.js';
+
+const TRAILER = { deflate: 0, zlib: 4, gzip: 8 } as const;
+const DEFAULT_HEADER = { deflate: 0, zlib: 2, gzip: 10 } as const;
+/** Deflate's best ratio is 1032:1; a larger ISIZE is not a single member's. */
+const MAX_RATIO = 1032;
+const FIRST_CHUNK = 64 * 1024;
+const MAX_CHUNK = 8 * 1024 * 1024;
+
+/**
+ * Worst-case raw deflate size of n bytes for every engine used (stored
+ * blocks of ≤ 64 KiB, ISA-L's stored fallback, libdeflate's bound with its
+ * minimum block length and end padding), with margin.
+ */
+export function rawBound(n: number): number {
+  return n + 5 * (Math.ceil(n / 4000) + 1) + 64;
+}
+
+function toBytes(data: BufferInput): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
+
+/** Build the compress request for validated `data`. */
+export function compressRequest(data: BufferInput, p: CompressParams): CompressRequest {
+  const n = byteLength(data, 'data');
+  const header = p.gzip === undefined ? undefined : encodeGzipHeader(p.gzip, p.level);
+  const size = (header?.length ?? DEFAULT_HEADER[p.format]) + rawBound(n) + TRAILER[p.format];
+  return { src: data, dst: Buffer.allocUnsafe(size), opFlags: ZIP_FMT[p.format] | (p.level << ZIP_LEVEL_SHIFT), header };
+}
+
+function decompressFlags(p: DecompressParams): number {
+  return ZIP_FMT[p.format] | (p.multiMember ? ZIP_F_MULTI_MEMBER : 0);
+}
+
+/** First output size: ISIZE of the last gzip member, else 8× the input. */
+function outputGuess(src: Uint8Array, p: DecompressParams): number {
+  const n = src.byteLength;
+  let guess = n * 8 + 1024;
+  const gzip = p.format === 'gzip' || (p.format === 'auto' && src[0] === 0x1f);
+  if (gzip && n >= 18) {
+    const isize = (src[n - 4]! | (src[n - 3]! << 8) | (src[n - 2]! << 16) | (src[n - 1]! << 24)) >>> 0;
+    if (isize <= n * MAX_RATIO) guess = isize;
+  }
+  return Math.max(1, Math.min(guess, p.maxOutputLength));
+}
+
+/** Build the first decompress request. */
+export function decompressRequest(data: BufferInput, p: DecompressParams): DecompressRequest {
+  byteLength(data, 'data');
+  const src = toBytes(data);
+  return { src, dst: Buffer.allocUnsafe(outputGuess(src, p)), opFlags: decompressFlags(p) };
+}
+
+/**
+ * Decompress through an engine stream into growing chunks, reusing `first`
+ * (the one-shot attempt's buffer) as the first chunk.
+ */
+function* streamDecompress(src: Uint8Array, p: DecompressParams, first: Buffer): Steps<Buffer> {
+  const handle = (yield [OP.streamInit, { opFlags: decompressFlags(p) | ZIP_F_DECOMPRESS, header: undefined }]) as number;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let offset = 0;
+  let next = Math.max(first.length, FIRST_CHUNK);
+  try {
+    for (let dst: Buffer = first; ; ) {
+      const room = p.maxOutputLength - total;
+      // At the limit, a 1-byte probe tells "exactly at the limit" from "beyond".
+      const out = room === 0 ? Buffer.allocUnsafe(1) : dst.length > room ? dst.subarray(0, room) : dst;
+      const r = (yield [OP.streamInflate, { handle, src: src.subarray(offset), dst: out, opFlags: ZIP_F_FINISH }]) as StreamStepResult;
+      offset += r.consumed;
+      if (r.produced > 0 && room === 0) throw outputLimitError(p.maxOutputLength);
+      if (r.produced > 0) chunks.push(out.subarray(0, r.produced));
+      total += r.produced;
+      if (r.end && offset === src.byteLength) break;
+      if (!r.more && r.produced === 0 && r.consumed === 0) break; // engine made no progress: it reported truncation already
+      if (r.more) {
+        next = Math.min(next * 2, MAX_CHUNK);
+        dst = Buffer.allocUnsafe(next);
+      } else {
+        dst = out.subarray(r.produced);
+      }
+    }
+  } finally {
+    yield [OP.streamEnd, { handle }];
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
+function* decompressSteps(data: BufferInput, options: unknown): Steps<Buffer> {
+  const p = decompressParams(options);
+  const req = decompressRequest(data, p);
+  const produced = (yield [OP.decompress, req]) as number;
+  if (produced >= 0) return (req.dst as Buffer).subarray(0, produced);
+  if (req.dst.byteLength >= p.maxOutputLength) throw outputLimitError(p.maxOutputLength);
+  return yield* streamDecompress(req.src as Uint8Array, p, req.dst as Buffer);
+}
+
+/** Async compress on the queue (or inline below `inlineBelow` bytes). */
+export async function compress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number): Promise<Buffer> {
+  const req = compressRequest(data, compressParams(options));
+  const produced = req.src.byteLength < inlineBelow
+    ? host.runSync<number>(OP.compress, req)
+    : await host.run<number>(OP.compress, req);
+  return (req.dst as Buffer).subarray(0, produced);
+}
+
+/** Sync compress on the inline path. */
+export function compressSync(host: PluginHost, data: BufferInput, options: unknown): Buffer {
+  const req = compressRequest(data, compressParams(options));
+  return (req.dst as Buffer).subarray(0, host.runSync<number>(OP.compress, req));
+}
+
+/** Async decompress. */
+export function decompress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number): Promise<Buffer> {
+  try {
+    const steps = decompressSteps(data, options);
+    if (ArrayBuffer.isView(data) && data.byteLength < inlineBelow) return Promise.resolve(runSync(host, steps));
+    return runAsync(host, steps);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/** Sync decompress on the inline path. */
+export function decompressSync(host: PluginHost, data: BufferInput, options: unknown): Buffer {
+  return runSync(host, decompressSteps(data, options));
+}

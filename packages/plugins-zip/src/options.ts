@@ -1,0 +1,142 @@
+/**
+ * Options validation (zod) and normalization to what the encoders need.
+ *
+ * Parsed options are cached per options object (WeakMap), so a caller that
+ * reuses one options object pays for zod once, not per request; a hit is
+ * used only while the object's fields are unchanged (and never with a gzip
+ * header, whose fields could change unseen).
+ */
+import { constants as bufferConstants } from 'node:buffer';
+import { z } from 'zod';
+import { WarpdriveError } from '@warpdrive/core';
+import type { CompressOptions, DecompressOptions, GzipHeader, StreamOptions, ZipFormat } from './types.js';
+
+/** Largest maxOutputLength (and default): node's Buffer limit. */
+export const MAX_OUTPUT = bufferConstants.MAX_LENGTH;
+export const DEFAULT_CHUNK = 64 * 1024;
+const MIN_CHUNK = 64;
+const MAX_CHUNK = 64 * 1024 * 1024;
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null || value === undefined || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : ((value as object).constructor?.name ?? 'an object');
+}
+
+function check<T>(expected: string, test: (v: unknown) => boolean) {
+  return z.custom<T>(test, { error: (iss) => `must be ${expected}, got ${show(iss.input)}` });
+}
+
+const LEVEL_NAMES = { fastest: 1, default: 6, best: 9 } as const;
+const isLevel = (v: unknown): boolean =>
+  (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 9) || (typeof v === 'string' && v in LEVEL_NAMES);
+const isLatin1NoNul = (v: unknown): boolean => typeof v === 'string' && !/[\u0000\u0100-\uffff]/.test(v) && v.length <= 65535;
+
+const formatSchema = check<ZipFormat>("one of 'deflate', 'zlib', 'gzip'", (v) => v === 'deflate' || v === 'zlib' || v === 'gzip');
+const levelSchema = check<number | string>("an integer 0..9 or one of 'fastest', 'default', 'best'", isLevel);
+const chunkSchema = check<number>(`an integer between ${MIN_CHUNK} and ${MAX_CHUNK}`, (v) => Number.isInteger(v) && (v as number) >= MIN_CHUNK && (v as number) <= MAX_CHUNK);
+
+const strict = <S extends z.core.$ZodLooseShape>(shape: S) =>
+  z.strictObject(shape, { error: (iss) => (iss.code === 'invalid_type' ? `must be an object, got ${show(iss.input)}` : undefined) });
+
+const gzipSchema = strict({
+  name: check<string>('a Latin-1 string without NUL', isLatin1NoNul).optional(),
+  comment: check<string>('a Latin-1 string without NUL', isLatin1NoNul).optional(),
+  mtime: check<number | Date>('a non-negative integer (seconds) below 2^32 or a valid Date', (v) =>
+    (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff) ||
+    (v instanceof Date && !Number.isNaN(v.getTime()) && v.getTime() >= 0 && v.getTime() / 1000 <= 0xffffffff)).optional(),
+  os: check<number>('an integer 0..255', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255).optional(),
+  extra: check<Uint8Array>('a Uint8Array of at most 65535 bytes', (v) => v instanceof Uint8Array && v.byteLength <= 65535).optional(),
+});
+
+const compressShape = { format: formatSchema.optional(), level: levelSchema.optional(), gzip: gzipSchema.optional() };
+const decompressShape = {
+  format: check<ZipFormat | 'auto'>("one of 'auto', 'deflate', 'zlib', 'gzip'", (v) => v === 'auto' || v === 'deflate' || v === 'zlib' || v === 'gzip').optional(),
+  maxOutputLength: check<number>(`an integer between 1 and ${MAX_OUTPUT}`, (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_OUTPUT).optional(),
+  multiMember: check<boolean>('a boolean', (v) => typeof v === 'boolean').optional(),
+};
+const compressSchema = strict(compressShape);
+const decompressSchema = strict(decompressShape);
+const compressStreamSchema = strict({ ...compressShape, chunkSize: chunkSchema.optional() });
+const decompressStreamSchema = strict({ ...decompressShape, chunkSize: chunkSchema.optional() });
+
+/** Normalized compression options. */
+export interface CompressParams {
+  readonly format: ZipFormat;
+  readonly level: number;
+  readonly gzip: GzipHeader | undefined;
+  readonly chunkSize: number;
+}
+/** Normalized decompression options. */
+export interface DecompressParams {
+  readonly format: ZipFormat | 'auto';
+  readonly maxOutputLength: number;
+  readonly multiMember: boolean;
+  readonly chunkSize: number;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const path = ['options', ...issue.path.map(String)].join('.');
+  throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`${path}\` ${issue.message}`, { details: { argument: path } });
+}
+
+const DEFAULT_COMPRESS: CompressParams = Object.freeze({ format: 'gzip', level: 6, gzip: undefined, chunkSize: DEFAULT_CHUNK });
+const DEFAULT_DECOMPRESS: DecompressParams = Object.freeze({ format: 'auto', maxOutputLength: MAX_OUTPUT, multiMember: true, chunkSize: DEFAULT_CHUNK });
+interface Cached<P> {
+  readonly params: P;
+  readonly a: unknown;
+  readonly b: unknown;
+  readonly c: unknown;
+}
+const compressCache = new WeakMap<object, Cached<CompressParams>>();
+const decompressCache = new WeakMap<object, Cached<DecompressParams>>();
+
+function toCompress(o: CompressOptions & StreamOptions): CompressParams {
+  const format = o.format ?? 'gzip';
+  if (o.gzip !== undefined && format !== 'gzip') {
+    throw new WarpdriveError('ERR_INVALID_ARGUMENT', "`options.gzip` is only allowed with format 'gzip'", { details: { argument: 'options.gzip' } });
+  }
+  const level = typeof o.level === 'string' ? LEVEL_NAMES[o.level] : (o.level ?? 6);
+  return Object.freeze({ format, level, gzip: o.gzip, chunkSize: o.chunkSize ?? DEFAULT_CHUNK });
+}
+
+/**
+ * Validate compression options.
+ * @throws WarpdriveError `ERR_INVALID_ARGUMENT` naming the option
+ */
+export function compressParams(options: unknown, stream = false): CompressParams {
+  if (options === undefined) return DEFAULT_COMPRESS;
+  const o = options as CompressOptions;
+  if (!stream && options !== null && typeof options === 'object') {
+    const hit = compressCache.get(options);
+    if (hit !== undefined && hit.a === o.format && hit.b === o.level && o.gzip === undefined) return hit.params;
+  }
+  const p = toCompress(parse(stream ? compressStreamSchema : compressSchema, options) as CompressOptions & StreamOptions);
+  if (!stream && o.gzip === undefined) compressCache.set(o, { params: p, a: o.format, b: o.level, c: undefined });
+  return p;
+}
+
+/**
+ * Validate decompression options.
+ * @throws WarpdriveError `ERR_INVALID_ARGUMENT` naming the option
+ */
+export function decompressParams(options: unknown, stream = false): DecompressParams {
+  if (options === undefined) return DEFAULT_DECOMPRESS;
+  const raw = options as DecompressOptions;
+  if (!stream && options !== null && typeof options === 'object') {
+    const hit = decompressCache.get(options);
+    if (hit !== undefined && hit.a === raw.format && hit.b === raw.maxOutputLength && hit.c === raw.multiMember) return hit.params;
+  }
+  const o = parse(stream ? decompressStreamSchema : decompressSchema, options) as DecompressOptions & StreamOptions;
+  const p: DecompressParams = Object.freeze({
+    format: o.format ?? 'auto',
+    maxOutputLength: o.maxOutputLength ?? MAX_OUTPUT,
+    multiMember: o.multiMember ?? true,
+    chunkSize: o.chunkSize ?? DEFAULT_CHUNK,
+  });
+  if (!stream) decompressCache.set(raw, { params: p, a: raw.format, b: raw.maxOutputLength, c: raw.multiMember });
+  return p;
+}

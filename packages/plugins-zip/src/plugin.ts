@@ -1,0 +1,72 @@
+/**
+ * The plugin factory: operations, the engine, and the methods merged onto
+ * the context.
+ */
+import { fileURLToPath } from 'node:url';
+import { WD_SOFT_API_V1, WarpdriveError, definePlugin, type Plugin, type PluginHost } from '@warpdrive/core';
+import {
+  compressCodec, decompressCodec, infoCodec, streamDeflateCodec, streamEndCodec, streamInflateCodec, streamInitCodec,
+} from './codec.js';
+import { ZipTransform } from './node-stream.js';
+import { OP, ZIP_OP } from './opcodes.js';
+import { compress, compressSync, decompress, decompressSync } from './oneshot.js';
+import { compressParams, decompressParams } from './options.js';
+import { StreamCore } from './stream-core.js';
+import type { ZipMethods } from './types.js';
+import { webTransform } from './web-stream.js';
+
+/** Options of the {@link zip} factory. */
+export interface ZipPluginOptions {
+  /**
+   * Async requests with fewer input bytes run on the inline path (the
+   * calling thread) instead of a queue round trip. Default 0 (always the
+   * queue); see README for measurements.
+   */
+  readonly inlineBelow?: number;
+}
+
+/** Path of the engine library built by `pnpm build` (scripts/build-engine.mjs). */
+export const ENGINE_LIBRARY = fileURLToPath(new URL('../build/zip-engine.so', import.meta.url));
+
+function methods(host: PluginHost, inlineBelow: number): ZipMethods {
+  return {
+    compress: (data, options) => compress(host, data, options, inlineBelow),
+    decompress: (data, options) => decompress(host, data, options, inlineBelow),
+    compressSync: (data, options) => compressSync(host, data, options),
+    decompressSync: (data, options) => decompressSync(host, data, options),
+    createCompressStream: (options) => new ZipTransform(StreamCore.compress(host, compressParams(options, true))),
+    createDecompressStream: (options) => new ZipTransform(StreamCore.decompress(host, decompressParams(options, true))),
+    compressionStream: (options) => webTransform(StreamCore.compress(host, compressParams(options, true))),
+    decompressionStream: (options) => webTransform(StreamCore.decompress(host, decompressParams(options, true))),
+    zipLiveStreams: () => host.run<number>(OP.info),
+  };
+}
+
+/**
+ * The zip plugin: `createContext({ plugins: [zip()] })`.
+ * @throws WarpdriveError `ERR_INVALID_ARGUMENT` for a bad `options.inlineBelow`
+ */
+export default function zip(options: ZipPluginOptions = {}): Plugin<ZipMethods> {
+  const inlineBelow = options.inlineBelow ?? 0;
+  if (!Number.isInteger(inlineBelow) || inlineBelow < 0) {
+    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`options.inlineBelow\` must be a non-negative integer, got ${String(inlineBelow)}`, {
+      details: { argument: 'options.inlineBelow' },
+    });
+  }
+  const api = <C>(codec: C) => ({ [WD_SOFT_API_V1]: codec });
+  return definePlugin<ZipMethods>({
+    name: 'zip',
+    algorithms: ['deflate', 'zlib', 'gzip'],
+    operations: {
+      [OP.compress]: { opcode: ZIP_OP.COMPRESS, api: api(compressCodec) },
+      [OP.decompress]: { opcode: ZIP_OP.DECOMPRESS, api: api(decompressCodec) },
+      [OP.streamInit]: { opcode: ZIP_OP.STREAM_INIT, api: api(streamInitCodec) },
+      [OP.streamDeflate]: { opcode: ZIP_OP.STREAM_DEFLATE, api: api(streamDeflateCodec) },
+      [OP.streamInflate]: { opcode: ZIP_OP.STREAM_INFLATE, api: api(streamInflateCodec) },
+      [OP.streamEnd]: { opcode: ZIP_OP.STREAM_END, api: api(streamEndCodec) },
+      [OP.info]: { opcode: ZIP_OP.INFO, api: api(infoCodec) },
+    },
+    softEngines: [{ library: ENGINE_LIBRARY, symbol: 'zip_engine_get' }],
+    extend: (ctx) => methods(ctx, inlineBelow),
+  });
+}
