@@ -30,6 +30,7 @@ const abByteLength = getter<number>(ArrayBuffer.prototype, 'byteLength');
 const sabByteLength =
   typeof SharedArrayBuffer === 'function' ? getter<number>(SharedArrayBuffer.prototype, 'byteLength') : abByteLength;
 const detachedGetter = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')?.get as Getter<boolean> | undefined;
+const abResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get as Getter<boolean> | undefined;
 
 /** The ArrayBuffer/SharedArrayBuffer behind `value` (itself if it is one). */
 function backingOf(value: BufferInput): ArrayBuffer | SharedArrayBuffer {
@@ -143,3 +144,26 @@ export function addressOf(value: unknown, name = 'buffer'): number {
   return base + byteOffsetOf(view);
 }
 
+/**
+ * {@link addressOf} for a buffer a queued request will reference until its
+ * CQE is reaped. A resizable ArrayBuffer is refused: shrinking it releases
+ * the pages past its new length at once (a device access there kills the
+ * process), and nothing can stop a caller from resizing it while the
+ * request is in flight. A growable SharedArrayBuffer never shrinks and is
+ * accepted.
+ *
+ * @throws WarpdriveError as {@link addressOf}, and `ERR_INVALID_ARGUMENT`
+ *   for a view of (or) a resizable ArrayBuffer
+ */
+export function pinnableAddress(value: unknown, name = 'buffer'): number {
+  const address = addressOf(value, name);
+  const buffer = backingOf(value as BufferInput);
+  if (abResizable !== undefined && types.isArrayBuffer(buffer) && abResizable.call(buffer)) {
+    throw new WarpdriveError(
+      'ERR_INVALID_ARGUMENT',
+      `\`${name}\` is backed by a resizable ArrayBuffer, which could shrink while the device uses it; use a fixed-length buffer`,
+      { details: { argument: name } },
+    );
+  }
+  return address;
+}

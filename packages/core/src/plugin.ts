@@ -16,8 +16,9 @@ import type { SqeWriter } from './sqe.js';
  *
  * @param buffer - the buffer the SQE will reference
  * @param name - argument name for errors (e.g. `src`)
- * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (not a buffer),
- *   `ERR_BUFFER_DETACHED` (detached)
+ * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (not a buffer, or, on the
+ *   queued path, backed by a resizable ArrayBuffer that could shrink while
+ *   in flight), `ERR_BUFFER_DETACHED` (detached)
  */
 export type PinFn = (buffer: BufferInput, name?: string) => number;
 

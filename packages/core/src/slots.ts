@@ -10,7 +10,7 @@
  */
 import type { PinFn } from './plugin.js';
 import type { BoundOperation } from './registry.js';
-import { addressOf } from './memory.js';
+import { pinnableAddress } from './memory.js';
 
 type Settle = (value: unknown) => void;
 
@@ -43,7 +43,7 @@ export class SlotTable {
     for (let i = 0; i < size; i++) this.free[i] = size - 1 - i;
     this.top = size;
     this.pin = (buffer, name = 'buffer') => {
-      const address = addressOf(buffer, name);
+      const address = pinnableAddress(buffer, name);
       this.pins[this.current]!.push(buffer);
       return address;
     };

@@ -122,3 +122,30 @@ describe('requests whose buffers change under the encoder', () => {
     await ctx.close();
   });
 });
+
+describe('resizable buffers', () => {
+  it('a resizable ArrayBuffer (which could shrink while in flight) is rejected before submission, naming the argument', async () => {
+    const ctx = await createContext({ plugins: [coreOps()] });
+    const rab = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(4096, { maxByteLength: 1 << 20 });
+    await expect(ctx.copy(Buffer.alloc(16), new Uint8Array(rab))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', details: { argument: 'dst' } });
+    await expect(ctx.crc32(rab)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', details: { argument: 'data' } });
+    expect(ctx.queues[0]!.inFlight).toBe(0);
+    expect(ctx.stats().ops).toBe(0);
+    await ctx.close();
+  });
+
+  it('shrinking a resizable buffer right after submitting it does not crash the process', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const script = `
+      import { createContext, coreOps } from '@warpdrive/core';
+      const ctx = await createContext({ plugins: [coreOps()] });
+      const rab = new ArrayBuffer(1 << 20, { maxByteLength: 1 << 22 });
+      const p = ctx.copy(Buffer.alloc(1 << 20, 1), new Uint8Array(rab));
+      rab.resize(0);
+      const r = await p.then(() => 'ok', (e) => e.code);
+      await ctx.close();
+      console.log(r);`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+    expect(out.trim()).toBe('ERR_INVALID_ARGUMENT');
+  });
+});
