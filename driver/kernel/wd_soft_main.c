@@ -76,12 +76,25 @@ static void wd_put_queue(struct uacce_queue *uq)
 
 static int wd_start_queue(struct uacce_queue *uq)
 {
-	return wd_queue_start(uq->priv);
+	struct wd_queue *q = uq->priv;
+
+	if (current->mm != q->mm)
+		return -EPERM;
+	return wd_queue_start(q);
 }
 
 static void wd_stop_queue(struct uacce_queue *uq)
 {
-	wd_queue_stop(uq->priv);
+	struct wd_queue *q = uq->priv;
+
+	/*
+	 * uacce calls this for PUT_Q and on release. A PUT_Q from another mm
+	 * (a forked child) is ignored; on release wd_put_queue() stops the
+	 * queue whoever the last closer is.
+	 */
+	if (current->mm != q->mm)
+		return;
+	wd_queue_stop(q);
 }
 
 static int wd_is_q_updated(struct uacce_queue *uq)
