@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * 100,000 random descriptors (opcodes, flags, addresses, lengths, SGLs) plus
+ * garbage written into the ring indices: every sane descriptor gets exactly
+ * one CQE with an allowed status, the kernel logs no oops/WARN (the runner
+ * checks the console) and the queue still works afterwards.
+ */
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "wd_test.h"
+
+const char *wd_test_name = "fuzz";
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static uint8_t *buf, *hole;
+static struct wd_sgl_entry *sgl;
+#define BUF_LEN (1 << 20)
+
+static uint32_t rnd_len(void);
+
+static uint64_t rnd_addr(void)
+{
+	switch (rnd() % 8) {
+	case 0: return 0;
+	case 1: return 0xffffffff81000000ULL + (rnd() % 0x100000);
+	case 2: return (uintptr_t)hole + rnd() % 4096;
+	case 3: return rnd();
+	case 4: return (uintptr_t)sgl;
+	default: return (uintptr_t)buf + rnd() % BUF_LEN;
+	}
+}
+
+/* A destination: invalid, or inside buf with a length that stays inside. */
+static void rnd_dst(__u64 *addr, __u32 *len)
+{
+	uint32_t off = rnd() % BUF_LEN;
+
+	if (rnd() % 4) {
+		*addr = (uintptr_t)buf + off;
+		*len = rnd() % (BUF_LEN - off + 1);
+		if (rnd() % 2)
+			*len %= 8192;
+		return;
+	}
+	do {
+		*addr = rnd_addr();
+	} while (*addr == (uintptr_t)sgl ||
+		 (*addr >= (uintptr_t)buf && *addr < (uintptr_t)buf + BUF_LEN));
+	*len = rnd_len();
+}
+
+static uint32_t rnd_len(void)
+{
+	switch (rnd() % 6) {
+	case 0: return 0;
+	case 1: return rnd();
+	case 2: return rnd() % 16;
+	default: return rnd() % 8192;
+	}
+}
+
+static void rnd_sqe(struct wd_sqe *s, uint64_t ud)
+{
+	memset(s, 0, sizeof(*s));
+	s->opcode = rnd() % 4 ? rnd() % 3 : rnd();
+	s->flags = rnd() % 4 ? rnd() % 4 : rnd();
+	if (!(rnd() % 16))
+		s->resv0 = rnd();
+	if (!(rnd() % 16))
+		s->op_flags = rnd();
+	s->user_data = ud;
+	s->src_addr = rnd_addr();
+	s->src_len = (s->flags & WD_SQE_F_SRC_SGL) ? rnd() % 20 : rnd_len();
+	if (s->opcode != WD_OP_CRC32 || !(rnd() % 8)) {
+		rnd_dst(&s->dst_addr, &s->dst_len);
+		if (s->flags & WD_SQE_F_DST_SGL) {
+			s->dst_addr = rnd() % 4 ? (uintptr_t)sgl :
+				      0xffffffff81000000ULL;
+			s->dst_len = rnd() % 20;
+		}
+	}
+	if (s->opcode == WD_OP_CRC32)
+		s->aux = rnd();
+	if (!(rnd() % 32))
+		s->ctx_addr = rnd_addr();
+	if (!(rnd() % 32))
+		s->param_len = rnd();
+}
+
+static bool allowed(int st)
+{
+	return st == 0 || st == -EINVAL || st == -EFAULT || st == -ENOSPC ||
+	       st == -EOPNOTSUPP;
+}
+
+static void corrupt_indices(struct wdq *q)
+{
+	uint32_t tail = *q->sq_tail, head = *q->cq_head, d0 = *q->sq_dropped;
+	uint32_t sq_head = *q->sq_head, sq_flags = *q->sq_flags;
+	struct wd_cqe c;
+	int i;
+
+	/* a tail far beyond the ring: dropped counts it, nothing consumed */
+	__atomic_store_n(q->sq_tail, tail + q->sq_entries + 1 + rnd() % 1000,
+			 __ATOMIC_RELEASE);
+	ioctl(q->fd, WD_SOFT_IOCTL_DOORBELL);
+	for (i = 0; i < 1000 && *q->sq_dropped == d0; i++)
+		usleep(1000);
+	CHECK(!wd_peek_cqe(q, &c), "consumed past a bogus tail");
+	CHECK(*q->sq_dropped > d0, "dropped not counted");
+	__atomic_store_n(q->sq_tail, tail, __ATOMIC_RELEASE);
+	/* a bogus cq.head: the device waits rather than overwriting */
+	__atomic_store_n(q->cq_head, head + 12345, __ATOMIC_RELEASE);
+	ioctl(q->fd, WD_SOFT_IOCTL_DOORBELL);
+	__atomic_store_n(q->cq_head, head, __ATOMIC_RELEASE);
+	/* garbage in the device-owned fields only hurts ourselves */
+	*q->sq_flags = rnd();
+	*q->sq_head = rnd();
+	ioctl(q->fd, WD_SOFT_IOCTL_DOORBELL);
+	usleep(1000);
+	*q->sq_head = sq_head;
+	*q->sq_flags = sq_flags;
+}
+
+int main(void)
+{
+	uint32_t total = 100000, done = 0, sent = 0, i, n;
+	unsigned long by_status[5] = { 0 };
+	struct wd_sqe *s;
+	struct wd_cqe c;
+	struct wdq q;
+
+	wd_require_device(0);
+	buf = malloc(BUF_LEN + 8192);
+	sgl = malloc(8192);
+	hole = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(buf && sgl && hole != MAP_FAILED, "alloc");
+	CHECK(!wd_queue_open(&q, 0, 64), "open");
+	while (done < total) {
+		if (!(rnd() % 500) && sent == done)
+			corrupt_indices(&q);
+		if (!(rnd() % 64)) {
+			for (i = 0; i < 20; i++)
+				sgl[i] = (struct wd_sgl_entry){ rnd_addr(),
+					rnd() % 4096, rnd() % 64 ? 0 : 1 };
+		}
+		n = rnd() % 64 + 1;
+		for (i = 0; i < n && sent < total && (s = wd_get_sqe(&q)); i++)
+			rnd_sqe(s, sent++);
+		CHECK(!wd_submit(&q), "submit");
+		while (done < sent) {
+			if (done + 64 < sent && !wd_peek_cqe(&q, &c))
+				break;
+			if (done + 64 >= sent)
+				CHECK(!wd_wait_cqe(&q, &c, 30000), "lost CQE %u",
+				      done);
+			CHECK(c.user_data == done, "order %llu != %u",
+			      (unsigned long long)c.user_data, done);
+			CHECK(allowed(c.status), "status %d", c.status);
+			by_status[c.status == 0 ? 0 : c.status == -EINVAL ? 1 :
+				  c.status == -EFAULT ? 2 :
+				  c.status == -ENOSPC ? 3 : 4]++;
+			done++;
+		}
+	}
+	printf("%s: %u descriptors: ok %lu einval %lu efault %lu enospc %lu "
+	       "eopnotsupp %lu, dropped %u\n", wd_test_name, done,
+	       by_status[0], by_status[1], by_status[2], by_status[3],
+	       by_status[4], *q.sq_dropped);
+	wd_prep_crc32(wd_get_sqe(&q),
+		      "123456789", 9, 0, 7);
+	CHECK(!wd_submit(&q) && !wd_wait_cqe(&q, &c, 20000) &&
+	      c.aux == 0xcbf43926, "queue works after fuzzing");
+	wd_queue_close(&q);
+	return T_PASS;
+}
