@@ -1,0 +1,176 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build uacce.ko (out of tree, from Debian's linux-source-6.1), wd_soft.ko and
+# the C tests, boot Debian's own kernel in QEMU (TCG) with a busybox
+# initramfs, run every test in the guest, and decide pass/fail from the
+# result lines on the serial console (never from QEMU's exit status).
+#
+# Prints a closing line "N passed, M failed, K skipped"; exits 0 iff M == 0.
+#
+# Environment:
+#   WD_DRIVER_CACHE  cache dir (default <repo>/.cache/driver-test)
+#   WD_QEMU_TIMEOUT  host timeout per boot in seconds (default 420)
+#   WD_RACE          1 (default): second boot with 2 vCPUs for the race tests
+#   WD_TESTS         space-separated subset of tests for the first boot
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../../.." && pwd)
+CACHE=${WD_DRIVER_CACHE:-$REPO/.cache/driver-test}
+TIMEOUT=${WD_QEMU_TIMEOUT:-420}
+RACE=${WD_RACE:-1}
+ALL_TESTS="t_sysfs t_set_qp t_nop_poll t_copy_crc t_wrap t_bad_sqe t_efault
+t_fork t_put_q t_close_inflight t_sigkill t_fuzz t_perf t_unload"
+RACE_TESTS="t_fuzz t_close_inflight t_sigkill t_put_q t_fork t_unload"
+TESTS=${WD_TESTS:-$ALL_TESTS}
+
+log() { echo "run.sh: $*" >&2; }
+
+install_packages() {
+	local want="qemu-system-x86 linux-headers-amd64 linux-source-6.1
+		busybox-static cpio kmod gcc make libc6-dev xz-utils" missing=""
+	local p
+	for p in $want; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "install ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	log "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y --no-install-recommends $missing >/dev/null ||
+		{ apt-get update >/dev/null &&
+		  apt-get install -y --no-install-recommends $missing >/dev/null; }
+}
+
+# The kernel we build for and boot: the one linux-headers-amd64 points at.
+kernel_version() {
+	dpkg-query -W -f='${Depends}' linux-headers-amd64 |
+		sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p'
+}
+
+fetch_image() {
+	local deb
+	mkdir -p "$CACHE/debs"
+	deb=$(ls "$CACHE"/debs/linux-image-"$KVER"_*.deb 2>/dev/null | head -1 || true)
+	if [ -z "$deb" ]; then
+		log "downloading linux-image-$KVER"
+		(cd "$CACHE/debs" && { apt-get download "linux-image-$KVER" ||
+			apt-get download "linux-image-$KVER-unsigned"; }) >/dev/null
+		deb=$(ls "$CACHE"/debs/linux-image-"$KVER"*.deb | head -1)
+	fi
+	if [ ! -f "$CACHE/image/boot/vmlinuz-$KVER" ]; then
+		rm -rf "$CACHE/image"
+		dpkg-deb -x "$deb" "$CACHE/image"	# extracted, never installed
+	fi
+	VMLINUZ="$CACHE/image/boot/vmlinuz-$KVER"
+}
+
+build_uacce() {
+	local src=/usr/src/linux-source-6.1.tar.xz dir="$CACHE/build/uacce"
+	mkdir -p "$dir"
+	if [ ! -f "$dir/uacce.c" ]; then
+		log "extracting drivers/misc/uacce from linux-source-6.1"
+		tar -xJf "$src" -O linux-source-6.1/drivers/misc/uacce/uacce.c \
+			>"$dir/uacce.c"
+	fi
+	printf 'obj-m := uacce.o\nccflags-y += -DCONFIG_UACCE_MODULE=1\n' \
+		>"$dir/Kbuild"
+	make -s -C "$KDIR" M="$dir" modules >/dev/null
+}
+
+build_wd_soft() {
+	local dir="$CACHE/build/driver"
+	rm -rf "$dir"
+	mkdir -p "$dir/kernel" "$dir/include"
+	cp "$REPO"/driver/kernel/{Kbuild,Makefile,*.c,*.h} "$dir/kernel/"
+	rm -f "$dir"/kernel/*.mod.c
+	cp -r "$REPO/driver/include/uapi" "$dir/include/"
+	make -s -C "$dir/kernel" KDIR="$KDIR" \
+		UACCE_SYMVERS="$CACHE/build/uacce/Module.symvers" >/dev/null
+}
+
+build_tests() {
+	local out="$CACHE/build/tests" t
+	mkdir -p "$out"
+	for t in $ALL_TESTS; do
+		gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -Werror \
+			-I"$REPO/driver/include/uapi" -o "$out/$t" \
+			"$HERE/../$t.c" "$HERE/../wd_test.c"
+	done
+}
+
+# $1: initramfs path, $2: tests to run in the guest
+build_initramfs() {
+	local root="$CACHE/build/root" a
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib,tests}
+	cp /bin/busybox "$root/bin/busybox"
+	for a in $(/bin/busybox --list); do
+		[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
+	done
+	cp "$CACHE/build/uacce/uacce.ko" "$CACHE/build/driver/kernel/wd_soft.ko" \
+		"$root/lib/"
+	cp "$CACHE"/build/tests/t_* "$root/tests/"
+	sed "s|@TESTS@|$(echo $2)|" "$HERE/init.sh" >"$root/init"
+	chmod +x "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$1"
+}
+
+# $1: tag, $2: vCPUs, $3: initramfs. Console goes to stdout and $CACHE/$1.log.
+boot() {
+	log "booting $KVER ($2 vCPU, TCG) for '$1'"
+	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -nodefaults -display none \
+		-serial stdio -no-reboot -m 2G -smp "$2" -accel tcg \
+		-kernel "$VMLINUZ" -initrd "$3" \
+		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 WD_TAG=$1" \
+		</dev/null | tr -d '\r' | tee "$CACHE/$1.log" || true
+}
+
+# Count result lines; a kernel splat or an unfinished run is a failure too.
+PASSED=0 FAILED=0 SKIPPED=0
+score() {
+	local logf="$CACHE/$1.log" p f s
+	p=$(grep -c '^WDTEST .* PASS' "$logf" || true)
+	f=$(grep -c '^WDTEST .* FAIL' "$logf" || true)
+	s=$(grep -c '^WDTEST .* SKIP' "$logf" || true)
+	if grep -qE 'WARNING:|BUG:|Oops|Kernel panic|general protection|lockdep|possible recursive locking|circular locking|soft lockup|hung_task|Call Trace' "$logf"; then
+		log "$1: kernel warning/oops on the console:"
+		grep -nE 'WARNING:|BUG:|Oops|Kernel panic|general protection|lockdep|Call Trace' "$logf" | head -5 >&2
+		f=$((f + 1))
+	fi
+	if ! grep -q '^WDRUN done' "$logf"; then
+		log "$1: the guest did not finish (timeout or panic)"
+		f=$((f + 1))
+	fi
+	PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
+}
+
+main() {
+	local t0=$SECONDS
+	install_packages
+	KVER=$(kernel_version)
+	KDIR=/usr/src/linux-headers-$KVER
+	[ -n "$KVER" ] && [ -d "$KDIR" ] || { log "no headers for '$KVER'"; exit 1; }
+	mkdir -p "$CACHE"
+	fetch_image
+	build_uacce
+	build_wd_soft
+	build_tests
+	log "built for $KVER in $((SECONDS - t0)) s"
+
+	build_initramfs "$CACHE/initramfs-1.gz" "$TESTS"
+	boot smp1 1 "$CACHE/initramfs-1.gz"
+	score smp1
+	if [ "$RACE" = 1 ]; then
+		build_initramfs "$CACHE/initramfs-2.gz" "$RACE_TESTS"
+		boot smp2 2 "$CACHE/initramfs-2.gz"
+		score smp2
+	fi
+	grep -h '^PERF ' "$CACHE"/smp1.log >&2 || true
+	log "total $((SECONDS - t0)) s"
+	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+	[ "$FAILED" -eq 0 ]
+}
+
+main "$@"
