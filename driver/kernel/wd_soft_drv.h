@@ -61,6 +61,7 @@ struct wd_queue {
 	enum wd_queue_state state;
 	u32 req_entries;		/* from SET_QP */
 	struct wd_ring ring;
+	bool ring_ready;		/* ring fully set up; release/acquire */
 	struct page *mmio_page;
 
 	/* Worker: only it touches these while RUNNING. */

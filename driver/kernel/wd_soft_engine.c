@@ -42,8 +42,12 @@ static int wd_sgl_read(const struct wd_buf *b, u32 i, struct wd_sgl_entry *e)
 	return copy_from_user(e, &u[i], sizeof(*e)) ? -EFAULT : 0;
 }
 
-/* Returns 0 or -EINVAL/-EFAULT, like the in-process device's Segments. */
-static int wd_buf_parse(struct wd_buf *b, u64 addr, u32 len, bool sgl)
+/*
+ * Returns 0 or -EINVAL/-EFAULT, like the in-process device's Segments
+ * (or -ECANCELED if the queue stops while a long list is read).
+ */
+static int wd_buf_parse(struct wd_queue *q, struct wd_buf *b, u64 addr,
+			u32 len, bool sgl)
 {
 	struct wd_sgl_entry e;
 	u32 i;
@@ -70,8 +74,11 @@ static int wd_buf_parse(struct wd_buf *b, u64 addr, u32 len, bool sgl)
 		if (wd_range_faults(e.addr, e.len))
 			return -EFAULT;
 		b->total += e.len;
-		if (!(i & 1023))
+		if (!(i & 1023)) {
+			if (wd_should_abort(q))
+				return -ECANCELED;
 			cond_resched();
+		}
 	}
 	return b->total > WD_MAX_REQ_LEN ? -EINVAL : 0;
 }
@@ -223,10 +230,10 @@ static void wd_run_copy(struct wd_queue *q, const struct wd_sqe *s,
 		c->status = -EINVAL;
 		return;
 	}
-	ret = wd_buf_parse(&src, s->src_addr, s->src_len,
+	ret = wd_buf_parse(q, &src, s->src_addr, s->src_len,
 			   s->flags & WD_SQE_F_SRC_SGL);
 	if (!ret)
-		ret = wd_buf_parse(&dst, s->dst_addr, s->dst_len,
+		ret = wd_buf_parse(q, &dst, s->dst_addr, s->dst_len,
 				   s->flags & WD_SQE_F_DST_SGL);
 	if (!ret && dst.total < src.total)
 		ret = -ENOSPC;		/* nothing written */
@@ -249,7 +256,7 @@ static void wd_run_crc32(struct wd_queue *q, const struct wd_sqe *s,
 		c->status = -EINVAL;
 		return;
 	}
-	ret = wd_buf_parse(&src, s->src_addr, s->src_len,
+	ret = wd_buf_parse(q, &src, s->src_addr, s->src_len,
 			   s->flags & WD_SQE_F_SRC_SGL);
 	if (!ret)
 		ret = wd_crc32_buf(q, &src, &crc);

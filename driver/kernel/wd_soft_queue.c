@@ -101,6 +101,8 @@ static int wd_queue_ensure_ring(struct wd_queue *q)
 	ret = wd_ring_alloc(&q->ring, q->req_entries);
 	if (ret)
 		return ret;
+	/* poll() reads the ring without q->lock: pairs with its acquire. */
+	smp_store_release(&q->ring_ready, true);
 	q->state = WD_Q_READY;
 	return 0;
 }
@@ -254,7 +256,8 @@ bool wd_queue_cq_pending(struct wd_queue *q)
 {
 	struct wd_ring *r = &q->ring;
 
-	if (!r->base)
+	/* Pairs with the release in wd_queue_ensure_ring(). */
+	if (!smp_load_acquire(&q->ring_ready))
 		return false;
 	return READ_ONCE(*r->cq_tail) != READ_ONCE(*r->cq_head);
 }
@@ -293,9 +296,13 @@ int wd_queue_mmap(struct wd_queue *q, struct vm_area_struct *vma,
 	/* Only the owner maps its rings: a descriptor names the owner's VAs. */
 	if (current->mm != q->mm)
 		return -EPERM;
+	/* Rings and doorbell are data, never code. */
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
 	/* uacce sets these; state them so a change there cannot drop them. */
 	vma->vm_flags |= VM_DONTCOPY | VM_WIPEONFORK | VM_DONTEXPAND |
 			 VM_DONTDUMP;
+	vma->vm_flags &= ~VM_MAYEXEC;
 
 	switch (type) {
 	case UACCE_QFRT_MMIO:

@@ -138,7 +138,8 @@ void wd_worker_cancel_pending(struct wd_queue *q)
 	struct wd_cqe cqe = { .status = -ECANCELED };
 	u32 n;
 
-	if (!r->base)
+	/* Pairs with the release in wd_queue_ensure_ring(). */
+	if (!smp_load_acquire(&q->ring_ready))
 		return;
 	n = wd_ring_avail(q);
 	if (!n)
