@@ -55,7 +55,7 @@ export function softDeviceInfo(): DeviceInfo {
     path: null,
     api: WD_SOFT_API_V1,
     algorithms: [...SOFT_ALGORITHMS],
-    flags: CONSTANTS.WD_FEAT_SVA | CONSTANTS.WD_FEAT_NEED_WAKEUP | CONSTANTS.WD_FEAT_CQ_EVENTFD,
+    flags: CONSTANTS.WD_FEAT_SVA | CONSTANTS.WD_FEAT_NEED_WAKEUP | CONSTANTS.WD_FEAT_SGL | CONSTANTS.WD_FEAT_CQ_EVENTFD,
     sva: true,
     availableInstances: null,
     numaNode: null,

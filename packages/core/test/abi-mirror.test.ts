@@ -18,3 +18,16 @@ describe('ABI mirror vs native.abi', () => {
   it('every constant', () => compare('constant', CONSTANTS, native.abi.constants));
   it('every errno value', () => compare('errno', ERRNO, native.abi.errno));
 });
+
+describe('soft device description vs the addon', () => {
+  it('listDevices() reports the feature bits the soft device grants its rings', async () => {
+    const { listDevices, createContext, coreOps } = await import('../src/index.js');
+    const dev = new native.SoftDevice({ workers: 1 });
+    const soft = listDevices()[0]!;
+    expect(soft.flags).toBe(dev.features);
+    dev.close();
+    const ctx = await createContext({ plugins: [coreOps()] });
+    expect(ctx.queues[0]!.features).toBe(soft.flags);
+    await ctx.close();
+  });
+});
