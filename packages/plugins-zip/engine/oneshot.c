@@ -23,16 +23,18 @@ static const struct {
 	enum body_engine engine;
 	int level;		/* the engine's own level */
 } level_map[10] = {
+	/* Measured on 1 MiB of /usr/include text (README): each level at least
+	 * node:zlib's ratio at the same level, and faster. */
 	{ BODY_STORED, 0 },
 	{ BODY_ISAL, 1 },
-	{ BODY_ISAL, 2 },
 	{ BODY_ISAL, 3 },
+	{ BODY_LIBDEFLATE, 2 },
+	{ BODY_LIBDEFLATE, 4 },
 	{ BODY_LIBDEFLATE, 5 },
 	{ BODY_LIBDEFLATE, 6 },
 	{ BODY_LIBDEFLATE, 7 },
 	{ BODY_LIBDEFLATE, 8 },
 	{ BODY_LIBDEFLATE, 9 },
-	{ BODY_LIBDEFLATE, 10 },
 };
 
 static const size_t trailer_size[3] = { 0, 4, 8 };
