@@ -81,4 +81,42 @@ inline bool GetViewBytes(Napi::Env env, Napi::Value v, const std::string& name, 
   return true;
 }
 
+// Prototype accessors of an ObjectWrap class get no receiver check from V8
+// (methods do: napi_define_class gives them a signature, hence "Illegal
+// invocation"). A getter taken with Object.getOwnPropertyDescriptor can be
+// called on any object, and napi_unwrap would then hand back the C++ object
+// of another class (type confusion, a crash). So every instance is type-tagged
+// in its constructor (TagInstance), and accessors are registered through
+// CheckedAccessor, which checks the tag before unwrapping. T provides
+// `static constexpr napi_type_tag kTypeTag` and `kClassName`.
+template <typename T>
+bool TagInstance(const Napi::CallbackInfo& info) {
+  return napi_type_tag_object(info.Env(), info.This(), &T::kTypeTag) == napi_ok;
+}
+
+template <typename T, Napi::Value (T::*Getter)(const Napi::CallbackInfo&)>
+napi_value CheckedGetter(napi_env env, napi_callback_info cbinfo) {
+  Napi::CallbackInfo info(env, cbinfo);
+  bool tagged = false;
+  if (napi_check_object_type_tag(env, info.This(), &T::kTypeTag, &tagged) != napi_ok || !tagged) {
+    ThrowType(info.Env(), std::string(T::kClassName) + ": accessor called on an object that is not a " +
+                              T::kClassName);
+    return nullptr;
+  }
+  T* self = T::Unwrap(info.This().As<Napi::Object>());
+  if (self == nullptr) return nullptr;  // exception pending
+  return (self->*Getter)(info);
+}
+
+// A read-only prototype accessor, like ObjectWrap::InstanceAccessor, whose
+// receiver is checked.
+template <typename T, Napi::Value (T::*Getter)(const Napi::CallbackInfo&)>
+Napi::ClassPropertyDescriptor<T> CheckedAccessor(const char* name) {
+  napi_property_descriptor d{};
+  d.utf8name = name;
+  d.getter = &CheckedGetter<T, Getter>;
+  d.attributes = napi_default;
+  return Napi::ClassPropertyDescriptor<T>(d);
+}
+
 }  // namespace wd

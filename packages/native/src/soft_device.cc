@@ -17,10 +17,10 @@ constexpr double kMaxSpinMicros = 1000000;
 Napi::Function SoftDevice::Init(Napi::Env env) {
   return DefineClass(env, "SoftDevice",
                      {
-                         InstanceAccessor<&SoftDevice::GetWorkers>("workers"),
-                         InstanceAccessor<&SoftDevice::GetOpcodes>("opcodes"),
-                         InstanceAccessor<&SoftDevice::GetFeatures>("features"),
-                         InstanceAccessor<&SoftDevice::GetClosed>("closed"),
+                         CheckedAccessor<SoftDevice, &SoftDevice::GetWorkers>("workers"),
+                         CheckedAccessor<SoftDevice, &SoftDevice::GetOpcodes>("opcodes"),
+                         CheckedAccessor<SoftDevice, &SoftDevice::GetFeatures>("features"),
+                         CheckedAccessor<SoftDevice, &SoftDevice::GetClosed>("closed"),
                          InstanceMethod<&SoftDevice::OpenQueue>("openQueue"),
                          InstanceMethod<&SoftDevice::LoadEngine>("loadEngine"),
                          InstanceMethod<&SoftDevice::Execute>("execute"),
@@ -30,6 +30,10 @@ Napi::Function SoftDevice::Init(Napi::Env env) {
 
 SoftDevice::SoftDevice(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SoftDevice>(info) {
   Napi::Env env = info.Env();
+  if (!TagInstance<SoftDevice>(info)) {
+    ThrowError(env, "SoftDevice: cannot tag the instance");
+    return;
+  }
   Napi::Object opts;
   double workers = 0, spin = 0;
   if (!GetOptions(env, info[0], "SoftDevice: `options`", &opts) ||

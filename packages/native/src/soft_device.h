@@ -16,6 +16,10 @@ class SoftDevice : public Napi::ObjectWrap<SoftDevice> {
   static Napi::Function Init(Napi::Env env);
   explicit SoftDevice(const Napi::CallbackInfo& info);
 
+  // Receiver check of the accessors (see CheckedAccessor in js_args.h).
+  static constexpr napi_type_tag kTypeTag = {0x7764736f66746476ULL, 0x5d1c0e2b9a4f3e01ULL};
+  static constexpr const char* kClassName = "SoftDevice";
+
  private:
   Napi::Value GetWorkers(const Napi::CallbackInfo& info);
   Napi::Value GetOpcodes(const Napi::CallbackInfo& info);

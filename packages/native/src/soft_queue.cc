@@ -13,8 +13,8 @@ namespace wd {
 Napi::Function SoftQueue::Init(Napi::Env env) {
   return DefineClass(env, "SoftQueue",
                      {
-                         InstanceAccessor<&SoftQueue::GetRing>("ring"),
-                         InstanceAccessor<&SoftQueue::GetClosed>("closed"),
+                         CheckedAccessor<SoftQueue, &SoftQueue::GetRing>("ring"),
+                         CheckedAccessor<SoftQueue, &SoftQueue::GetClosed>("closed"),
                          InstanceMethod<&SoftQueue::Doorbell>("doorbell"),
                          InstanceMethod<&SoftQueue::Close>("close"),
                          InstanceMethod<&SoftQueue::JsRef>("ref"),
@@ -37,6 +37,10 @@ SoftQueue::SoftQueue(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SoftQueu
   if (info.Length() != 1 || !info[0].IsExternal() ||
       info[0].As<Napi::External<QueueInit>>().Data() != data->pending_queue_init) {
     ThrowType(env, "SoftQueue cannot be constructed directly; use SoftDevice.openQueue()");
+    return;
+  }
+  if (!TagInstance<SoftQueue>(info)) {
+    ThrowError(env, "openQueue: cannot tag the queue object");
     return;
   }
   QueueInit* init = info[0].As<Napi::External<QueueInit>>().Data();

@@ -27,6 +27,10 @@ class SoftQueue : public Napi::ObjectWrap<SoftQueue> {
   explicit SoftQueue(const Napi::CallbackInfo& info);
   ~SoftQueue() override;
 
+  // Receiver check of the accessors (see CheckedAccessor in js_args.h).
+  static constexpr napi_type_tag kTypeTag = {0x7764736f66747175ULL, 0x8b3f62d04e19a7c2ULL};
+  static constexpr const char* kClassName = "SoftQueue";
+
   QueueCore* core() const { return core_.get(); }
   // Device close: like close() without an onClosed callback.
   void CloseFromDevice();

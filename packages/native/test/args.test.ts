@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { native } from '../src/index.js';
 
@@ -84,5 +85,35 @@ describe('SoftDevice arguments', () => {
     const big = device.openQueue({ sqEntries: 32768, onCompletion: ok });
     expect(big.ring.byteLength).toBeGreaterThan(32768 * 64 + 65536 * 32);
     return Promise.all([new Promise<void>((r) => q.close(r)), new Promise<void>((r) => big.close(r))]).then(() => device.close());
+  });
+});
+
+describe('receivers', () => {
+  // V8 checks the receiver of prototype methods ("Illegal invocation") but
+  // not of prototype accessors: a getter taken with getOwnPropertyDescriptor
+  // can be called on the other class's instance. Run in a child process, as
+  // type confusion here crashes.
+  it('accessors called on a foreign receiver throw a TypeError, never read the wrong object', () => {
+    const script = `
+      const native = require(${JSON.stringify(native.path)});
+      const dev = new native.SoftDevice({ workers: 1, spinMicros: 0 });
+      const q = dev.openQueue({ sqEntries: 1, onCompletion() {} });
+      const out = [];
+      for (const [proto, others] of [[Object.getPrototypeOf(q), [dev, {}, 5, Object.getPrototypeOf(q)]], [native.SoftDevice.prototype, [q, {}, 'x', native.SoftDevice.prototype]]]) {
+        for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+          if (!d.get) continue;
+          for (const recv of others) {
+            try { d.get.call(recv); out.push(name + ': no throw'); }
+            catch (e) { out.push(name + ': ' + e.constructor.name + (/SoftQueue|SoftDevice/.test(e.message) ? '' : ' (unnamed)')); }
+          }
+        }
+      }
+      q.close(() => { dev.close(); console.log(JSON.stringify(out)); });`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20000 });
+    expect(r.signal).toBe(null);
+    expect(r.status).toBe(0);
+    const results = JSON.parse(r.stdout.trim()) as string[];
+    expect(results.length).toBe(4 * 2 + 4 * 4); // ring, closed; workers, opcodes, features, closed
+    for (const line of results) expect(line).toMatch(/: TypeError$/);
   });
 });
