@@ -150,7 +150,7 @@ async function fileSink(path: string, force: boolean): Promise<Sink> {
     async abort() {
       unhook();
       if (!stream.destroyed) stream.destroy();
-      await new Promise((resolve) => (stream.closed ? resolve(undefined) : stream.once('close', resolve)));
+      await new Promise<void>((resolve) => (stream.closed ? resolve() : stream.once('close', () => resolve())));
       await unlink(tmp).catch(() => {});
     },
   };
