@@ -312,6 +312,28 @@ describe('streams through pipeline()', () => {
     }
   });
 
+  it('accepts the flush options HTTP clients pass to decompression streams (node-fetch style)', async () => {
+    const lenient = { flush: nodeZlib.constants.Z_SYNC_FLUSH };
+    expect((await through(wd.createGunzip(lenient), gz)).equals(sample)).toBe(true);
+    expect((await through(wd.createUnzip({ flush: nodeZlib.constants.Z_FULL_FLUSH }), zl)).equals(sample)).toBe(true);
+    // ...but not what would need partial output of truncated data, or per-write flushes when compressing
+    expect(() => wd.createGunzip({ finishFlush: nodeZlib.constants.Z_SYNC_FLUSH })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    expect(() => wd.createGzip({ flush: nodeZlib.constants.Z_SYNC_FLUSH })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+  });
+
+  it('params() and reset() say they are not implemented', () => {
+    const s = wd.createDeflate();
+    expect(() => s.params(1, 0, () => {})).toThrow(expect.objectContaining({ code: 'ERR_METHOD_NOT_IMPLEMENTED' }));
+    expect(() => s.reset()).toThrow(expect.objectContaining({ code: 'ERR_METHOD_NOT_IMPLEMENTED' }));
+    s.close();
+  });
+
+  it('maps a stream error to node\'s shape with the WarpdriveError as cause', async () => {
+    const err = (await through(wd.createInflate(), gz).catch((e: unknown) => e)) as Error & { code: string; cause: { name: string } };
+    expect(err.code).toBe('Z_DATA_ERROR');
+    expect(err.cause.name).toBe('WarpdriveError');
+  });
+
   it('flush() emits everything written so far as a decodable prefix', async () => {
     const gzipStream = wd.createGzip();
     const out: Buffer[] = [];
