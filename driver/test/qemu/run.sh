@@ -13,7 +13,9 @@
 #   WD_QEMU_TIMEOUT  host timeout per boot in seconds (default 420)
 #   WD_RACE          1 (default): second boot with 2 vCPUs for the race tests
 #   WD_TESTS         space-separated subset of tests for the first boot
-set -euo pipefail
+#   WD_RACE_TESTS    same for the 2-vCPU boot
+#   WD_SMP1          1 (default): the 1-vCPU boot (0: only the race boot)
+set -Eeuo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
@@ -22,7 +24,7 @@ TIMEOUT=${WD_QEMU_TIMEOUT:-420}
 RACE=${WD_RACE:-1}
 ALL_TESTS="t_sysfs t_set_qp t_nop_poll t_copy_crc t_wrap t_bad_sqe t_efault
 t_mmap t_fork t_put_q t_close_inflight t_sigkill t_fuzz t_perf t_unload"
-RACE_TESTS="t_fuzz t_close_inflight t_sigkill t_put_q t_fork t_unload"
+RACE_TESTS=${WD_RACE_TESTS:-t_fuzz t_close_inflight t_sigkill t_put_q t_fork t_perf t_unload}
 TESTS=${WD_TESTS:-$ALL_TESTS}
 
 log() { echo "run.sh: $*" >&2; }
@@ -124,7 +126,7 @@ boot() {
 		-serial stdio -no-reboot -m 2G -smp "$2" -accel tcg \
 		-kernel "$VMLINUZ" -initrd "$3" \
 		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 WD_TAG=$1" \
-		</dev/null | tr -d '\r' | tee "$CACHE/$1.log" || true
+		</dev/null | sed -u 's/\r$//' | tee "$CACHE/$1.log" || true
 }
 
 # Count result lines; a kernel splat or an unfinished run is a failure too.
@@ -146,8 +148,16 @@ score() {
 	PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
 }
 
+# A set-up or build failure still ends with a closing line.
+on_error() {
+	log "set-up or build failed (line $1)"
+	echo "0 passed, 1 failed"
+}
+
 main() {
-	local t0=$SECONDS
+	local t0=$SECONDS t
+	trap 'on_error $LINENO' ERR
+	rm -f "$CACHE"/smp1.log "$CACHE"/smp2.log
 	install_packages
 	KVER=$(kernel_version)
 	KDIR=/usr/src/linux-headers-$KVER
@@ -158,16 +168,21 @@ main() {
 	build_wd_soft
 	build_tests
 	log "built for $KVER in $((SECONDS - t0)) s"
+	trap - ERR
 
-	build_initramfs "$CACHE/initramfs-1.gz" "$TESTS"
-	boot smp1 1 "$CACHE/initramfs-1.gz"
-	score smp1
+	if [ "${WD_SMP1:-1}" = 1 ]; then
+		build_initramfs "$CACHE/initramfs-1.gz" "$TESTS"
+		boot smp1 1 "$CACHE/initramfs-1.gz"
+		score smp1
+	fi
 	if [ "$RACE" = 1 ]; then
 		build_initramfs "$CACHE/initramfs-2.gz" "$RACE_TESTS"
 		boot smp2 2 "$CACHE/initramfs-2.gz"
 		score smp2
 	fi
-	grep -h '^PERF ' "$CACHE"/smp1.log >&2 || true
+	for t in smp1 smp2; do
+		[ -f "$CACHE/$t.log" ] && sed -n "s/^PERF /PERF $t /p" "$CACHE/$t.log" >&2
+	done
 	log "total $((SECONDS - t0)) s"
 	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 	[ "$FAILED" -eq 0 ]
