@@ -9,9 +9,33 @@ import {
   SQE_AUX, SQE_CTX_ADDR, SQE_DST_ADDR, SQE_DST_LEN, SQE_FLAGS, SQE_OP_FLAGS, SQE_OPCODE,
   SQE_PARAM_ADDR, SQE_PARAM_LEN, SQE_SRC_ADDR, SQE_SRC_LEN, SQE_USER_DATA, SIZES,
 } from './abi.js';
+import { WarpdriveError } from './errors.js';
 
 const TWO_32 = 4294967296;
+const U64_MAX = 0xffffffffffffffffn;
 const SQE_WORDS = SIZES.wd_sqe >>> 2;
+
+function badField(field: string, expected: string, value: unknown): WarpdriveError {
+  const got = typeof value === 'number' || typeof value === 'bigint' ? String(value) : typeof value;
+  return new WarpdriveError('ERR_INVALID_ARGUMENT', `\`${field}\` must be ${expected}, got ${got}`, { details: { argument: field } });
+}
+
+// Checks are one comparison each: the setters are on the hot path. A value
+// the field cannot hold is an error, never silently wrapped (a 5 GiB length
+// written as 1 GiB would process the wrong bytes without a word).
+function u8(field: string, v: number): number {
+  if ((v & 0xff) !== v) throw badField(field, 'an integer in 0..255', v);
+  return v;
+}
+function u32(field: string, v: number): number {
+  if (v >>> 0 !== v) throw badField(field, 'an unsigned 32-bit integer', v);
+  return v;
+}
+/** A 32-bit bitfield: unsigned, or the same bits as a signed int32 (`1 << 31`). */
+function bits32(field: string, v: number): number {
+  if (v >>> 0 !== v && (v | 0) !== v) throw badField(field, 'a 32-bit integer', v);
+  return v;
+}
 
 /** Writes one `struct wd_sqe` in place. Valid until the next `submit()`. */
 export class SqeWriter {
@@ -36,24 +60,28 @@ export class SqeWriter {
     this.u32.fill(0, this.w, this.w + SQE_WORDS);
     return this;
   }
-  /** Set `opcode` (0..255). */
+  /** Set `opcode` (0..255). @throws WarpdriveError `ERR_INVALID_ARGUMENT` out of range */
   opcode(v: number): this {
-    this.u8[this.b + SQE_OPCODE] = v;
+    this.u8[this.b + SQE_OPCODE] = u8('opcode', v);
     return this;
   }
-  /** Set `flags` (`WD_SQE_F_*`). */
+  /** Set `flags` (`WD_SQE_F_*`, 0..255). @throws WarpdriveError `ERR_INVALID_ARGUMENT` out of range */
   flags(v: number): this {
-    this.u8[this.b + SQE_FLAGS] = v;
+    this.u8[this.b + SQE_FLAGS] = u8('flags', v);
     return this;
   }
-  /** Set `op_flags` (opcode-specific). */
+  /** Set `op_flags` (opcode-specific 32-bit field). @throws WarpdriveError `ERR_INVALID_ARGUMENT` not a 32-bit integer */
   opFlags(v: number): this {
-    this.u32[this.w + (SQE_OP_FLAGS >>> 2)] = v;
+    this.u32[this.w + (SQE_OP_FLAGS >>> 2)] = bits32('op_flags', v);
     return this;
   }
-  /** Set `user_data`, returned unchanged in the CQE. A number must be a safe non-negative integer. */
+  /**
+   * Set `user_data`, returned unchanged in the CQE. A number must be a safe
+   * non-negative integer, a bigint fit in 64 bits unsigned.
+   * @throws WarpdriveError `ERR_INVALID_ARGUMENT` otherwise
+   */
   userData(v: bigint | number): this {
-    return this.u64(SQE_USER_DATA, v);
+    return this.u64(SQE_USER_DATA, v, 'user_data');
   }
   /** Set `user_data` from its two 32-bit halves (allocation-free). */
   userDataParts(low: number, high: number): this {
@@ -61,50 +89,52 @@ export class SqeWriter {
     this.u32[this.w + (SQE_USER_DATA >>> 2) + 1] = high;
     return this;
   }
-  /** Set `src_addr` (a VA from `addressOf`). */
+  /** Set `src_addr` (a VA from `addressOf`; 64-bit unsigned, as `userData`). */
   srcAddr(v: bigint | number): this {
-    return this.u64(SQE_SRC_ADDR, v);
+    return this.u64(SQE_SRC_ADDR, v, 'src_addr');
   }
-  /** Set `dst_addr`. */
+  /** Set `dst_addr` (as `srcAddr`). */
   dstAddr(v: bigint | number): this {
-    return this.u64(SQE_DST_ADDR, v);
+    return this.u64(SQE_DST_ADDR, v, 'dst_addr');
   }
-  /** Set `src_len` (u32). */
+  /** Set `src_len` (u32). @throws WarpdriveError `ERR_INVALID_ARGUMENT` outside 0..2^32-1 */
   srcLen(v: number): this {
-    this.u32[this.w + (SQE_SRC_LEN >>> 2)] = v;
+    this.u32[this.w + (SQE_SRC_LEN >>> 2)] = u32('src_len', v);
     return this;
   }
-  /** Set `dst_len` (u32). */
+  /** Set `dst_len` (u32). @throws WarpdriveError `ERR_INVALID_ARGUMENT` outside 0..2^32-1 */
   dstLen(v: number): this {
-    this.u32[this.w + (SQE_DST_LEN >>> 2)] = v;
+    this.u32[this.w + (SQE_DST_LEN >>> 2)] = u32('dst_len', v);
     return this;
   }
-  /** Set `ctx_addr` (session/stream state block). */
+  /** Set `ctx_addr` (session/stream state block; as `srcAddr`). */
   ctxAddr(v: bigint | number): this {
-    return this.u64(SQE_CTX_ADDR, v);
+    return this.u64(SQE_CTX_ADDR, v, 'ctx_addr');
   }
-  /** Set `param_addr` (parameter block). */
+  /** Set `param_addr` (parameter block; as `srcAddr`). */
   paramAddr(v: bigint | number): this {
-    return this.u64(SQE_PARAM_ADDR, v);
+    return this.u64(SQE_PARAM_ADDR, v, 'param_addr');
   }
-  /** Set `param_len` (u32). */
+  /** Set `param_len` (u32). @throws WarpdriveError `ERR_INVALID_ARGUMENT` outside 0..2^32-1 */
   paramLen(v: number): this {
-    this.u32[this.w + (SQE_PARAM_LEN >>> 2)] = v;
+    this.u32[this.w + (SQE_PARAM_LEN >>> 2)] = u32('param_len', v);
     return this;
   }
-  /** Set `aux` (u32 opcode-defined operand, e.g. a CRC seed). */
+  /** Set `aux` (opcode-defined 32-bit operand, e.g. a CRC seed). @throws WarpdriveError `ERR_INVALID_ARGUMENT` not a 32-bit integer */
   aux(v: number): this {
-    this.u32[this.w + (SQE_AUX >>> 2)] = v;
+    this.u32[this.w + (SQE_AUX >>> 2)] = bits32('aux', v);
     return this;
   }
 
-  private u64(offset: number, v: bigint | number): this {
+  private u64(offset: number, v: bigint | number, field: string): this {
     const i = this.w + (offset >>> 2);
     if (typeof v === 'number') {
+      if (!Number.isSafeInteger(v) || v < 0) throw badField(field, 'a non-negative safe integer or a 64-bit unsigned bigint', v);
       // `>>> 0` is ToUint32, i.e. v mod 2^32, exact for integers up to 2^53.
       this.u32[i] = v >>> 0;
       this.u32[i + 1] = Math.floor(v / TWO_32) >>> 0;
     } else {
+      if (typeof v !== 'bigint' || v < 0n || v > U64_MAX) throw badField(field, 'a non-negative safe integer or a 64-bit unsigned bigint', v);
       this.u32[i] = Number(v & 0xffffffffn);
       this.u32[i + 1] = Number((v >> 32n) & 0xffffffffn);
     }

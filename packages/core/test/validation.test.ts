@@ -100,6 +100,38 @@ describe('operations', () => {
     await rejectsWith(ctx.run(42 as never), 'ERR_INVALID_ARGUMENT', '`operation` must be an operation name (string)');
   });
 
+  it('SqeWriter setters reject values their field cannot hold, naming the field (no silent wrap)', () => {
+    const q = ctx.queues[0]!;
+    const sqe = q.getSqe()!;
+    const cases: Array<[string, () => unknown, string]> = [
+      ['opcode', () => sqe.opcode(256), 'opcode'],
+      ['opcode', () => sqe.opcode(1.5), 'opcode'],
+      ['flags', () => sqe.flags(-1), 'flags'],
+      ['srcLen', () => sqe.srcLen(2 ** 32), 'src_len'],
+      ['srcLen', () => sqe.srcLen(2 ** 32 + 5), 'src_len'],
+      ['dstLen', () => sqe.dstLen(-1), 'dst_len'],
+      ['dstLen', () => sqe.dstLen(NaN), 'dst_len'],
+      ['paramLen', () => sqe.paramLen('4' as never), 'param_len'],
+      ['opFlags', () => sqe.opFlags(2 ** 32), 'op_flags'],
+      ['aux', () => sqe.aux(Infinity), 'aux'],
+      ['userData', () => sqe.userData(-1), 'user_data'],
+      ['userData', () => sqe.userData(2 ** 64), 'user_data'],
+      ['userData', () => sqe.userData(2n ** 64n), 'user_data'],
+      ['userData', () => sqe.userData(-1n), 'user_data'],
+      ['userData', () => sqe.userData({} as never), 'user_data'],
+      ['srcAddr', () => sqe.srcAddr(0.5), 'src_addr'],
+      ['dstAddr', () => sqe.dstAddr('0' as never), 'dst_addr'],
+      ['ctxAddr', () => sqe.ctxAddr(Number.MAX_SAFE_INTEGER + 1), 'ctx_addr'],
+      ['paramAddr', () => sqe.paramAddr(-5n), 'param_addr'],
+    ];
+    for (const [, fn, field] of cases) {
+      expect(fn).toThrowError(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', details: { argument: field }, message: expect.stringMatching(new RegExp(`^\`${field}\` must be`)) }));
+    }
+    // Full ranges are accepted; int32 bit patterns are accepted for bitfields.
+    sqe.opcode(255).flags(0).srcLen(2 ** 32 - 1).dstLen(0).opFlags(-1).aux(0xffffffff).userData(2n ** 64n - 1n).srcAddr(Number.MAX_SAFE_INTEGER);
+    sqe.reset(); // left unsubmitted: close() takes it back
+  });
+
   it('queue.cqeSeen with something else than the head CQE → ERR_INVALID_ARGUMENT', () => {
     rejectsWith(() => ctx.queues[0]!.cqeSeen(undefined as never), 'ERR_INVALID_ARGUMENT', /^`cqe` must be the CQE/);
   });
