@@ -7,6 +7,8 @@
 //    workers), a sliding window of requests in flight (8; 64 for 4 KiB)
 //  - node:zlib sync (gzipSync loop) and async (callback API, 4 in flight);
 //    the baseline is the better of the two
+//  - the node:zlib facade (@warpdrive/plugin-zip/zlib) the same two ways as
+//    node (sync loop; callbacks, 4 in flight): what "change one import" gives
 //  - raw engine: the plugin's engine .so called directly by a tiny C harness
 //    (bench/suites/zip-raw-engine.c, compiled now) on one thread: the ceiling
 // mbps = uncompressed MB (1e6 bytes) per wall second; ratio = uncompressed /
@@ -22,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import { createContext } from '@warpdrive/core';
 import zip from '@warpdrive/plugin-zip';
+import wdZlib from '@warpdrive/plugin-zip/zlib';
 import { corpusDir, ensureCorpus } from '../corpus/build.mjs';
 import { cpuNs, nowNs, summarize } from '../lib/stats.mjs';
 
@@ -169,10 +172,18 @@ export async function run({ quick, log }) {
             for (const b of inputs) syncFn(b, nodeOpts);
           };
           const nodeAsyncPass = () => sliding(inputs.length, 4, (i) => nodeCallback(asyncFn, inputs[i], nodeOpts));
+          const facadeSyncFn = compress ? wdZlib.gzipSync : wdZlib.gunzipSync;
+          const facadeAsyncFn = compress ? wdZlib.gzip : wdZlib.gunzip;
+          const facadeSyncPass = async () => {
+            for (const b of inputs) facadeSyncFn(b, nodeOpts);
+          };
+          const facadeAsyncPass = () => sliding(inputs.length, 4, (i) => nodeCallback(facadeAsyncFn, inputs[i], nodeOpts));
           // warm-up (JIT, worker threads, engine scratch) and the ratios
           const wdOut = await Promise.all(inputs.map((b) => (compress ? ctx.compress(b, options) : ctx.decompress(b, { format: 'gzip' }))));
           const nodeOut = inputs.map((b) => syncFn(b, nodeOpts));
           await nodeAsyncPass();
+          await facadeSyncPass();
+          await facadeAsyncPass();
           const compressedWd = compress ? wdOut.reduce((n, b) => n + b.length, 0) : gz6.reduce((n, b) => n + b.length, 0);
           const compressedNode = compress ? nodeOut.reduce((n, b) => n + b.length, 0) : compressedWd;
           if (!compress && !wdOut.every((b, i) => b.equals(plain[i]))) throw new Error('decompress output differs from the input');
@@ -182,11 +193,13 @@ export async function run({ quick, log }) {
           const opFlags = compress ? ZIP_FMT_GZIP | (c.level << 4) : ZIP_FMT_GZIP | ZIP_F_MULTI_MEMBER;
           const plainOf = (o) => (compress ? o.bytesIn : o.bytesOut);
           // interleaved, so that a burst of load from elsewhere hits every contender
-          const runs = { wd: [], nodeSync: [], nodeAsync: [], raw: [] };
+          const runs = { wd: [], nodeSync: [], nodeAsync: [], raw: [], facadeSync: [], facadeAsync: [] };
           for (let r = 0; r < repeats; r++) {
             runs.nodeSync.push(await timed(minMs, plainBytes, inputs.length, nodeSyncPass));
             runs.nodeAsync.push(await timed(minMs, plainBytes, inputs.length, nodeAsyncPass));
             runs.wd.push(await timed(minMs, plainBytes, inputs.length, wdPass));
+            runs.facadeSync.push(await timed(minMs, plainBytes, inputs.length, facadeSyncPass));
+            runs.facadeAsync.push(await timed(minMs, plainBytes, inputs.length, facadeAsyncPass));
             runs.raw.push(rawEngine(harness, reqFile, opcode, opFlags, size + (size >> 3) + 4096, minMs, plainOf));
           }
           const med = (list, key) => summarize(list.map((x) => x[key]));
@@ -216,6 +229,9 @@ export async function run({ quick, log }) {
             nodeAsyncOpsPerSec: med(runs.nodeAsync, 'opsPerSec').median,
             rawMbps,
             ofRaw: wd.median / rawMbps,
+            facadeSyncMbps: med(runs.facadeSync, 'mbps').median,
+            facadeAsyncMbps: med(runs.facadeAsync, 'mbps').median,
+            facadeSpeedup: Math.max(med(runs.facadeSync, 'mbps').median, med(runs.facadeAsync, 'mbps').median) / baselineMbps,
             cpuPerWall,
             baselineCpuPerWall,
             rawCpuPerWall: med(runs.raw, 'cpuPerWall').median,

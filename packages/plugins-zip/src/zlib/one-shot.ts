@@ -3,7 +3,7 @@
  * node's three shapes (callback, sync, promise) like lib/zlib.js does.
  */
 import { Buffer } from 'node:buffer';
-import type { ZipFormat } from '../index.js';
+import type { CompressOptions, DecompressOptions } from '../index.js';
 import { getDefaultContext } from './context.js';
 import { bufferTooLarge, invalidArgType, toNodeError } from './errors.js';
 import { resolveOptions, toInput, type Mode, type Resolved } from './options.js';
@@ -20,6 +20,20 @@ function isGzipInput(r: Resolved, input: Uint8Array): boolean {
   return r.format === 'gzip' || (r.format === 'auto' && input[0] === 0x1f && input[1] === 0x8b);
 }
 
+// The plugin caches the parse of an options object by identity, so the
+// same frozen object is passed for the same settings (bounded: a caller
+// varying maxOutputLength per call just gets fresh objects past the cap).
+const optionObjects = new Map<string, Readonly<Record<string, unknown>>>();
+function pluginOptions(r: Resolved): Readonly<Record<string, unknown>> {
+  const key = r.compress ? `c:${r.format}:${r.level}` : `d:${r.format}:${r.maxOutputLength}`;
+  let o = optionObjects.get(key);
+  if (o === undefined) {
+    o = Object.freeze(r.compress ? { format: r.format, level: r.level } : { format: r.format, maxOutputLength: r.maxOutputLength });
+    if (optionObjects.size < 64) optionObjects.set(key, o);
+  }
+  return o;
+}
+
 function checkCompressedSize(out: Uint8Array, r: Resolved): void {
   if (out.length > r.maxOutputLength) throw bufferTooLarge(r.maxOutputLength);
 }
@@ -31,11 +45,11 @@ export function runSync(mode: Mode, buffer: unknown, options: unknown): Buffer {
   const ctx = getDefaultContext();
   try {
     if (r.compress) {
-      const out = ctx.compressSync(input, { format: r.format as ZipFormat, level: r.level as never });
+      const out = ctx.compressSync(input, pluginOptions(r) as CompressOptions);
       checkCompressedSize(out, r);
       return asBuffer(out);
     }
-    const opts = { format: r.format, maxOutputLength: r.maxOutputLength };
+    const opts = pluginOptions(r) as DecompressOptions;
     try {
       return asBuffer(ctx.decompressSync(input, opts));
     } catch (err) {
@@ -50,16 +64,18 @@ export function runSync(mode: Mode, buffer: unknown, options: unknown): Buffer {
 
 /** Runs one request on the queue; rejects with node-shaped errors. */
 export async function runAsync(mode: Mode, buffer: unknown, options: unknown): Promise<Buffer> {
-  const input = toInput(buffer);
-  const r = resolveOptions(mode, options, true);
+  return execAsync(toInput(buffer), resolveOptions(mode, options, true));
+}
+
+async function execAsync(input: Uint8Array, r: Resolved): Promise<Buffer> {
   const ctx = getDefaultContext();
   try {
     if (r.compress) {
-      const out = await ctx.compress(input, { format: r.format as ZipFormat, level: r.level as never });
+      const out = await ctx.compress(input, pluginOptions(r) as CompressOptions);
       checkCompressedSize(out, r);
       return asBuffer(out);
     }
-    const opts = { format: r.format, maxOutputLength: r.maxOutputLength };
+    const opts = pluginOptions(r) as DecompressOptions;
     try {
       return asBuffer(await ctx.decompress(input, opts));
     } catch (err) {
@@ -84,10 +100,10 @@ export function runCallback(mode: Mode, buffer: unknown, options: unknown, callb
   }
   if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
   const cb = callback as ZlibCallback;
-  // validate now so that bad arguments throw like node's, then run
-  toInput(buffer);
-  resolveOptions(mode, options, true);
-  runAsync(mode, buffer, options).then(
+  // validate now, so that bad arguments throw like node's; then run
+  const input = toInput(buffer);
+  const r = resolveOptions(mode, options, true);
+  execAsync(input, r).then(
     (out) => process.nextTick(cb, null, out),
     (err: Error) => process.nextTick(cb, err),
   );
