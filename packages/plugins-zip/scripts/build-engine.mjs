@@ -7,7 +7,7 @@
 // -lz would otherwise bind deflate()/inflate() to node's copy, whose version
 // and struct layout we do not control. See README "zlib symbols".
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,12 +30,17 @@ function staticZlib() {
 const sources = readdirSync(join(root, 'engine')).filter((f) => f.endsWith('.c')).map((f) => join(root, 'engine', f));
 const sanitize = process.env.ZIP_ENGINE_SANITIZE ? ['-fsanitize=address,undefined', '-g'] : [];
 mkdirSync(join(root, 'build'), { recursive: true });
+// Link to a temporary name and rename: a process that has the library
+// dlopen()ed keeps its mapping, where writing in place could crash it.
+const out = join(root, 'build', 'zip-engine.so');
+const tmp = `${out}.${process.pid}.tmp`;
 execFileSync(
   process.env.CC ?? 'cc',
   ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-fvisibility=hidden', '-pthread',
     ...sanitize,
     '-I', uapi, '-I', join(nativeDir, 'include'),
-    '-o', join(root, 'build', 'zip-engine.so'), ...sources,
+    '-o', tmp, ...sources,
     staticZlib(), '-Wl,--exclude-libs,ALL', '-lisal', '-ldeflate', '-Wl,-z,defs', '-Wl,--as-needed'],
   { stdio: 'inherit' },
 );
+renameSync(tmp, out);

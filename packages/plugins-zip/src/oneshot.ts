@@ -15,6 +15,7 @@ import { outputLimitError } from './errors.js';
 import { encodeGzipHeader } from './gzip-header.js';
 import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
 import { compressParams, decompressParams, type CompressParams, type DecompressParams } from './options.js';
+import { OutputPool, SLAB_MAX } from './out-pool.js';
 import { runAsync, runSync, type Steps } from './steps.js';
 
 const TRAILER = { deflate: 0, zlib: 4, gzip: 8 } as const;
@@ -39,12 +40,16 @@ function toBytes(data: BufferInput): Uint8Array {
   return new Uint8Array(data);
 }
 
+function outputBuffer(size: number, pool: OutputPool): Buffer {
+  return size <= SLAB_MAX ? pool.take(OutputPool.aligned(size)) : Buffer.allocUnsafe(size);
+}
+
 /** Build the compress request for validated `data`. */
-export function compressRequest(data: BufferInput, p: CompressParams): CompressRequest {
+export function compressRequest(data: BufferInput, p: CompressParams, pool: OutputPool): CompressRequest {
   const n = byteLength(data, 'data');
   const header = p.gzip === undefined ? undefined : encodeGzipHeader(p.gzip, p.level);
   const size = (header?.length ?? DEFAULT_HEADER[p.format]) + rawBound(n) + TRAILER[p.format];
-  return { src: data, dst: Buffer.allocUnsafe(size), opFlags: ZIP_FMT[p.format] | (p.level << ZIP_LEVEL_SHIFT), header };
+  return { src: data, dst: outputBuffer(size, pool), opFlags: ZIP_FMT[p.format] | (p.level << ZIP_LEVEL_SHIFT), header };
 }
 
 function decompressFlags(p: DecompressParams): number {
@@ -64,10 +69,10 @@ function outputGuess(src: Uint8Array, p: DecompressParams): number {
 }
 
 /** Build the first decompress request. */
-export function decompressRequest(data: BufferInput, p: DecompressParams): DecompressRequest {
+export function decompressRequest(data: BufferInput, p: DecompressParams, pool: OutputPool): DecompressRequest {
   byteLength(data, 'data');
   const src = toBytes(data);
-  return { src, dst: Buffer.allocUnsafe(outputGuess(src, p)), opFlags: decompressFlags(p) };
+  return { src, dst: outputBuffer(outputGuess(src, p), pool), opFlags: decompressFlags(p) };
 }
 
 /**
@@ -105,42 +110,52 @@ function* streamDecompress(src: Uint8Array, p: DecompressParams, first: Buffer):
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
-function* decompressSteps(data: BufferInput, options: unknown): Steps<Buffer> {
+function* decompressSteps(data: BufferInput, options: unknown, pool: OutputPool, sync: boolean): Steps<Buffer> {
   const p = decompressParams(options);
-  const req = decompressRequest(data, p);
+  const req = decompressRequest(data, p, pool);
   const produced = (yield [OP.decompress, req]) as number;
+  if (sync) pool.trim(req.dst as Buffer, Math.max(produced, 0));
   if (produced >= 0) return (req.dst as Buffer).subarray(0, produced);
   if (req.dst.byteLength >= p.maxOutputLength) throw outputLimitError(p.maxOutputLength);
-  return yield* streamDecompress(req.src as Uint8Array, p, req.dst as Buffer);
+  // The slab region (if any) is not reused as a chunk: the stream may grow past it.
+  return yield* streamDecompress(req.src as Uint8Array, p, req.dst.byteLength <= SLAB_MAX ? Buffer.allocUnsafe(req.dst.byteLength) : (req.dst as Buffer));
+}
+
+function compressInline(host: PluginHost, req: CompressRequest, pool: OutputPool): Buffer {
+  const dst = req.dst as Buffer;
+  let produced = 0;
+  try {
+    produced = host.runSync<number>(OP.compress, req);
+    return dst.subarray(0, produced);
+  } finally {
+    pool.trim(dst, produced);
+  }
 }
 
 /** Async compress on the queue (or inline below `inlineBelow` bytes). */
-export async function compress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number): Promise<Buffer> {
-  const req = compressRequest(data, compressParams(options));
-  const produced = req.src.byteLength < inlineBelow
-    ? host.runSync<number>(OP.compress, req)
-    : await host.run<number>(OP.compress, req);
-  return (req.dst as Buffer).subarray(0, produced);
+export async function compress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool): Promise<Buffer> {
+  const req = compressRequest(data, compressParams(options), pool);
+  if (req.src.byteLength < inlineBelow) return compressInline(host, req, pool);
+  return (req.dst as Buffer).subarray(0, await host.run<number>(OP.compress, req));
 }
 
 /** Sync compress on the inline path. */
-export function compressSync(host: PluginHost, data: BufferInput, options: unknown): Buffer {
-  const req = compressRequest(data, compressParams(options));
-  return (req.dst as Buffer).subarray(0, host.runSync<number>(OP.compress, req));
+export function compressSync(host: PluginHost, data: BufferInput, options: unknown, pool: OutputPool): Buffer {
+  return compressInline(host, compressRequest(data, compressParams(options), pool), pool);
 }
 
 /** Async decompress. */
-export function decompress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number): Promise<Buffer> {
+export function decompress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool): Promise<Buffer> {
   try {
-    const steps = decompressSteps(data, options);
-    if (ArrayBuffer.isView(data) && data.byteLength < inlineBelow) return Promise.resolve(runSync(host, steps));
-    return runAsync(host, steps);
+    const inline = ArrayBuffer.isView(data) && data.byteLength < inlineBelow;
+    const steps = decompressSteps(data, options, pool, inline);
+    return inline ? Promise.resolve(runSync(host, steps)) : runAsync(host, steps);
   } catch (err) {
     return Promise.reject(err);
   }
 }
 
 /** Sync decompress on the inline path. */
-export function decompressSync(host: PluginHost, data: BufferInput, options: unknown): Buffer {
-  return runSync(host, decompressSteps(data, options));
+export function decompressSync(host: PluginHost, data: BufferInput, options: unknown, pool: OutputPool): Buffer {
+  return runSync(host, decompressSteps(data, options, pool, true));
 }

@@ -11,6 +11,7 @@ import { ZipTransform } from './node-stream.js';
 import { OP, ZIP_OP } from './opcodes.js';
 import { compress, compressSync, decompress, decompressSync } from './oneshot.js';
 import { compressParams, decompressParams } from './options.js';
+import { OutputPool } from './out-pool.js';
 import { StreamCore } from './stream-core.js';
 import type { ZipMethods } from './types.js';
 import { webTransform } from './web-stream.js';
@@ -29,11 +30,12 @@ export interface ZipPluginOptions {
 export const ENGINE_LIBRARY = fileURLToPath(new URL('../build/zip-engine.so', import.meta.url));
 
 function methods(host: PluginHost, inlineBelow: number): ZipMethods {
+  const pool = new OutputPool();
   return {
-    compress: (data, options) => compress(host, data, options, inlineBelow),
-    decompress: (data, options) => decompress(host, data, options, inlineBelow),
-    compressSync: (data, options) => compressSync(host, data, options),
-    decompressSync: (data, options) => decompressSync(host, data, options),
+    compress: (data, options) => compress(host, data, options, inlineBelow, pool),
+    decompress: (data, options) => decompress(host, data, options, inlineBelow, pool),
+    compressSync: (data, options) => compressSync(host, data, options, pool),
+    decompressSync: (data, options) => decompressSync(host, data, options, pool),
     createCompressStream: (options) => new ZipTransform(StreamCore.compress(host, compressParams(options, true))),
     createDecompressStream: (options) => new ZipTransform(StreamCore.decompress(host, decompressParams(options, true))),
     compressionStream: (options) => webTransform(StreamCore.compress(host, compressParams(options, true))),

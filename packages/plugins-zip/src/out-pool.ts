@@ -1,0 +1,48 @@
+/**
+ * Output slabs for small results (Node's Buffer pool idea, per context).
+ *
+ * A fresh small Buffer per request costs an allocation and an address
+ * lookup through the addon (a new backing store each time) — more than the
+ * compression of a few KiB itself. Small outputs are carved instead from a
+ * 256 KiB slab whose address is looked up once; the result is a subarray of
+ * the slab (zero copy), which keeps the slab alive while it is referenced,
+ * as Node's own 8 KiB pool does.
+ */
+const SLAB = 256 * 1024;
+/** Requests whose worst-case output is at most this use the slab. */
+export const SLAB_MAX = 32 * 1024;
+const ALIGN = 8;
+
+/** A bump allocator over slabs. */
+export class OutputPool {
+  private slab: Buffer = Buffer.allocUnsafe(0);
+  private used = 0;
+
+  /** A region of `size` bytes (≤ SLAB_MAX) for the device to write into. */
+  take(size: number): Buffer {
+    if (this.used + size > this.slab.length) {
+      this.slab = Buffer.allocUnsafeSlow(SLAB);
+      this.used = 0;
+    }
+    const region = this.slab.subarray(this.used, this.used + size);
+    this.used += size;
+    return region;
+  }
+
+  /**
+   * Give back the unused tail of the region last taken (only valid when no
+   * other region was taken since: the sync path and a just-completed inline
+   * request).
+   */
+  trim(region: Buffer, keep: number): void {
+    const end = region.byteOffset + region.length;
+    if (region.buffer === this.slab.buffer && end - this.slab.byteOffset === this.used) {
+      this.used -= region.length - ((keep + ALIGN - 1) & ~(ALIGN - 1));
+    }
+  }
+
+  /** Round `size` up so successive regions stay aligned. */
+  static aligned(size: number): number {
+    return (size + ALIGN - 1) & ~(ALIGN - 1);
+  }
+}
