@@ -24,10 +24,9 @@
 #define WD_SOFT_BOUNCE_SIZE	(64 * 1024)
 #define WD_SOFT_BUDGET		64	/* SQEs per worker run before requeueing */
 
-/* Features this driver grants; no-SVA mode is not implemented yet. */
-#define WD_SOFT_FEATURES	(WD_FEAT_SVA | WD_FEAT_NEED_WAKEUP | \
-				 WD_FEAT_KICK_EVENTFD | WD_FEAT_SGL | \
-				 WD_FEAT_CQ_EVENTFD)
+/* Features of both modes; plus WD_FEAT_SVA or WD_FEAT_NOSVA. */
+#define WD_SOFT_FEATURES	(WD_FEAT_NEED_WAKEUP | WD_FEAT_KICK_EVENTFD | \
+				 WD_FEAT_SGL | WD_FEAT_CQ_EVENTFD)
 
 struct wd_dev {
 	struct platform_device *pdev;
@@ -60,7 +59,11 @@ struct wd_queue {
 	struct mutex lock;		/* state, ring, kick: see the lock order below */
 	enum wd_queue_state state;
 	u32 req_entries;		/* from SET_QP */
+	u64 req_data_bytes;		/* from SET_QP; non-zero: no-SVA mode */
+	u32 features;			/* granted WD_FEAT_* */
 	struct wd_ring ring;
+	u8 *data;			/* no-SVA data region (in ring.base) */
+	u64 data_bytes;
 	bool ring_ready;		/* ring fully set up; release/acquire */
 	struct page *mmio_page;
 
@@ -84,6 +87,9 @@ struct wd_queue {
  * uacce_device.mutex -> wd_queue.lock (ioctl path). Nothing that may take
  * mmap_lock (copy_*_user) runs under wd_queue.lock.
  */
+
+/* wd_soft_main.c */
+extern unsigned long wd_soft_max_data;	/* bytes, no-SVA data region */
 
 /* wd_soft_queue.c */
 int wd_queue_create(struct wd_dev *wdev, struct uacce_queue *uq);

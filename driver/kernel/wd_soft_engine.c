@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The core opcodes (NOP, COPY, CRC32), run by the worker
- * inside the owner's mm: every buffer is reached with copy_{from,to}_user(),
- * so an unmapped or kernel address ends as -EFAULT in the CQE, never as an
- * oops. Validation matches the in-process soft device field for field.
+ * inside the owner's mm. SVA: every buffer is reached with
+ * copy_{from,to}_user(), so an unmapped or kernel address ends as -EFAULT in
+ * the CQE, never as an oops. No-SVA: addresses are offsets into the queue's
+ * data region, bounds-checked on every access. Validation matches the
+ * in-process soft device field for field.
  */
 #include <linux/crc32.h>
 #include <linux/sched.h>
@@ -25,9 +27,38 @@ struct wd_span {
 	u32 len;
 };
 
-static bool wd_range_faults(u64 addr, u64 len)
+/*
+ * Is [addr, addr + len) out of reach? SVA: NULL-with-length or wrapping (the
+ * uaccess helpers catch the rest). No-SVA: outside the queue's data region.
+ */
+static bool wd_range_faults(struct wd_queue *q, u64 addr, u64 len)
 {
+	if (q->data)
+		return addr > q->data_bytes || len > q->data_bytes - addr;
 	return len && (!addr || addr + len < addr);
+}
+
+static int wd_mem_read(struct wd_queue *q, void *to, u64 addr, size_t n)
+{
+	if (q->data) {
+		if (wd_range_faults(q, addr, n))
+			return -EFAULT;
+		memcpy(to, q->data + addr, n);
+		return 0;
+	}
+	return copy_from_user(to, u64_to_user_ptr(addr), n) ? -EFAULT : 0;
+}
+
+static int wd_mem_write(struct wd_queue *q, u64 addr, const void *from,
+			size_t n)
+{
+	if (q->data) {
+		if (wd_range_faults(q, addr, n))
+			return -EFAULT;
+		memcpy(q->data + addr, from, n);
+		return 0;
+	}
+	return copy_to_user(u64_to_user_ptr(addr), from, n) ? -EFAULT : 0;
 }
 
 static bool wd_should_abort(struct wd_queue *q)
@@ -35,11 +66,10 @@ static bool wd_should_abort(struct wd_queue *q)
 	return !READ_ONCE(q->running) || atomic_read(&q->mm->mm_users) <= 1;
 }
 
-static int wd_sgl_read(const struct wd_buf *b, u32 i, struct wd_sgl_entry *e)
+static int wd_sgl_read(struct wd_queue *q, const struct wd_buf *b, u32 i,
+		       struct wd_sgl_entry *e)
 {
-	const struct wd_sgl_entry __user *u = u64_to_user_ptr(b->addr);
-
-	return copy_from_user(e, &u[i], sizeof(*e)) ? -EFAULT : 0;
+	return wd_mem_read(q, e, b->addr + (u64)i * sizeof(*e), sizeof(*e));
 }
 
 /*
@@ -58,20 +88,20 @@ static int wd_buf_parse(struct wd_queue *q, struct wd_buf *b, u64 addr,
 	b->sgl = sgl;
 	if (!sgl) {
 		b->total = len;
-		return wd_range_faults(addr, len) ? -EFAULT : 0;
+		return wd_range_faults(q, addr, len) ? -EFAULT : 0;
 	}
 	if (len > WD_SOFT_MAX_SGL)
 		return -EINVAL;
-	if (wd_range_faults(addr, (u64)len * sizeof(e)))
+	if (wd_range_faults(q, addr, (u64)len * sizeof(e)))
 		return -EFAULT;
 	b->total = 0;
 	for (i = 0; i < len; i++) {
-		ret = wd_sgl_read(b, i, &e);
+		ret = wd_sgl_read(q, b, i, &e);
 		if (ret)
 			return ret;
 		if (e.resv)
 			return -EINVAL;
-		if (wd_range_faults(e.addr, e.len))
+		if (wd_range_faults(q, e.addr, e.len))
 			return -EFAULT;
 		b->total += e.len;
 		if (!(i & 1023)) {
@@ -89,7 +119,8 @@ static int wd_buf_count(const struct wd_buf *b)
 }
 
 /* The list is user memory read twice; every use stays bounded by total. */
-static int wd_buf_at(const struct wd_buf *b, u32 i, struct wd_span *s)
+static int wd_buf_at(struct wd_queue *q, const struct wd_buf *b, u32 i,
+		     struct wd_span *s)
 {
 	struct wd_sgl_entry e;
 	int ret;
@@ -101,7 +132,7 @@ static int wd_buf_at(const struct wd_buf *b, u32 i, struct wd_span *s)
 	}
 	if (i >= b->len)
 		return -EFAULT;		/* the list changed under us */
-	ret = wd_sgl_read(b, i, &e);
+	ret = wd_sgl_read(q, b, i, &e);
 	if (ret)
 		return ret;
 	s->addr = e.addr;
@@ -111,11 +142,9 @@ static int wd_buf_at(const struct wd_buf *b, u32 i, struct wd_span *s)
 
 static int wd_copy_chunk(struct wd_queue *q, u64 dst, u64 src, size_t n)
 {
-	if (copy_from_user(q->bounce, u64_to_user_ptr(src), n))
-		return -EFAULT;
-	if (copy_to_user(u64_to_user_ptr(dst), q->bounce, n))
-		return -EFAULT;
-	return 0;
+	int ret = wd_mem_read(q, q->bounce, src, n);
+
+	return ret ? ret : wd_mem_write(q, dst, q->bounce, n);
 }
 
 /* Flat ranges that overlap with dst above src: copy from the end (memmove). */
@@ -148,17 +177,17 @@ static int wd_copy_bufs(struct wd_queue *q, const struct wd_buf *src,
 	if (!src->sgl && !dst->sgl && dst->addr > src->addr &&
 	    dst->addr < src->addr + left)
 		return wd_copy_backward(q, dst->addr, src->addr, left);
-	if (left && (wd_buf_at(src, 0, &s) || wd_buf_at(dst, 0, &d)))
+	if (left && (wd_buf_at(q, src, 0, &s) || wd_buf_at(q, dst, 0, &d)))
 		return -EFAULT;
 	while (left) {
 		if (soff == s.len) {
-			if (++si >= wd_buf_count(src) || wd_buf_at(src, si, &s))
+			if (++si >= wd_buf_count(src) || wd_buf_at(q, src, si, &s))
 				return -EFAULT;
 			soff = 0;
 			continue;
 		}
 		if (doff == d.len) {
-			if (++di >= wd_buf_count(dst) || wd_buf_at(dst, di, &d))
+			if (++di >= wd_buf_count(dst) || wd_buf_at(q, dst, di, &d))
 				return -EFAULT;
 			doff = 0;
 			continue;
@@ -187,16 +216,16 @@ static int wd_crc32_buf(struct wd_queue *q, const struct wd_buf *src,
 	int ret;
 
 	for (i = 0; i < wd_buf_count(src); i++) {
-		ret = wd_buf_at(src, i, &s);
+		ret = wd_buf_at(q, src, i, &s);
 		if (ret)
 			return ret;
 		for (off = 0; off < s.len; off += n) {
 			if (wd_should_abort(q))
 				return -ECANCELED;
 			n = min_t(u32, s.len - off, WD_SOFT_BOUNCE_SIZE);
-			if (copy_from_user(q->bounce,
-					   u64_to_user_ptr(s.addr + off), n))
-				return -EFAULT;
+			ret = wd_mem_read(q, q->bounce, s.addr + off, n);
+			if (ret)
+				return ret;
 			c = crc32_le(c, q->bounce, n);
 			cond_resched();
 		}

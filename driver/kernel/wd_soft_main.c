@@ -22,7 +22,13 @@ static unsigned int max_queues = 64;
 module_param(max_queues, uint, 0444);
 MODULE_PARM_DESC(max_queues, "queues per instance (1-1024)");
 
+static unsigned int max_data_mb = 16;
+module_param(max_data_mb, uint, 0444);
+MODULE_PARM_DESC(max_data_mb, "largest no-SVA data region per queue, MiB (1-256)");
+
 #define WD_SOFT_MAX_DEVICES	16
+
+unsigned long wd_soft_max_data;
 
 struct workqueue_struct *wd_soft_wq;
 static struct wd_dev *wd_devs;
@@ -130,9 +136,9 @@ static size_t wd_max_ring_bytes(void)
 	size_t sq = (size_t)WD_RING_MAX_ENTRIES * sizeof(struct wd_sqe);
 	size_t cq = (size_t)2 * WD_RING_MAX_ENTRIES * sizeof(struct wd_cqe);
 
-	/* info + constants line + five index lines, then the two arrays */
+	/* info + constants line + five index lines, the two arrays, data */
 	return PAGE_ALIGN(ALIGN(sizeof(struct wd_ring_info), WD_SOFT_CACHE_LINE) +
-			  6 * WD_SOFT_CACHE_LINE + sq + cq);
+			  6 * WD_SOFT_CACHE_LINE + sq + cq) + wd_soft_max_data;
 }
 
 static int wd_dev_register(struct wd_dev *wdev, int id)
@@ -195,8 +201,10 @@ static int __init wd_soft_init(void)
 	int ret;
 
 	if (nr_devices < 1 || nr_devices > WD_SOFT_MAX_DEVICES ||
-	    max_queues < 1 || max_queues > 1024)
+	    max_queues < 1 || max_queues > 1024 ||
+	    max_data_mb < 1 || max_data_mb > 256)
 		return -EINVAL;
+	wd_soft_max_data = (unsigned long)max_data_mb << 20;
 
 	/*
 	 * Per-CPU, so a doorbell runs the worker on the submitter's CPU (no

@@ -14,15 +14,19 @@
 
 #include "wd_soft_drv.h"
 
-/* Same layout as the in-process soft device: one index per cache line. */
-static size_t wd_ring_layout(struct wd_ring_info *ri, u32 sq_entries)
+/*
+ * Same layout as the in-process soft device: one index per cache line. In
+ * no-SVA mode the data region follows the rings on the next page.
+ */
+static size_t wd_ring_layout(struct wd_ring_info *ri, u32 sq_entries,
+			     u32 features, u64 data_bytes)
 {
 	size_t off = ALIGN(sizeof(*ri), WD_SOFT_CACHE_LINE);
 
 	memset(ri, 0, sizeof(*ri));
 	ri->magic = WD_RING_MAGIC;
 	ri->version = WD_RING_VERSION;
-	ri->features = WD_SOFT_FEATURES;
+	ri->features = features;
 	ri->info_size = sizeof(*ri);
 	ri->sqe_size = sizeof(struct wd_sqe);
 	ri->cqe_size = sizeof(struct wd_cqe);
@@ -55,19 +59,29 @@ static size_t wd_ring_layout(struct wd_ring_info *ri, u32 sq_entries)
 	ri->cq_off.cqes = off;
 	off += (size_t)ri->cq_entries * sizeof(struct wd_cqe);
 	ri->ring_bytes = off;
-	return PAGE_ALIGN(off);
+	if (!data_bytes)
+		return PAGE_ALIGN(off);
+	ri->data_offset = PAGE_ALIGN(off);
+	ri->data_bytes = data_bytes;
+	return ri->data_offset + data_bytes;
 }
 
 #define WD_RING_PTR(base, off)	((void *)((u8 *)(base) + (off)))
 
-static int wd_ring_alloc(struct wd_ring *r, u32 sq_entries)
+static int wd_ring_alloc(struct wd_queue *q)
 {
+	struct wd_ring *r = &q->ring;
 	struct wd_ring_info ri;
-	size_t bytes = wd_ring_layout(&ri, sq_entries);
+	size_t bytes = wd_ring_layout(&ri, q->req_entries, q->features,
+				      q->req_data_bytes);
 	void *b = vmalloc_user(bytes);	/* zeroed, remap_vmalloc_range-able */
 
 	if (!b)
 		return -ENOMEM;
+	if (ri.data_bytes) {
+		q->data = WD_RING_PTR(b, ri.data_offset);
+		q->data_bytes = ri.data_bytes;
+	}
 	memcpy(b, &ri, sizeof(ri));
 	r->base = b;
 	r->bytes = bytes;
@@ -98,7 +112,7 @@ static int wd_queue_ensure_ring(struct wd_queue *q)
 
 	if (q->state != WD_Q_IDLE)
 		return 0;
-	ret = wd_ring_alloc(&q->ring, q->req_entries);
+	ret = wd_ring_alloc(q);
 	if (ret)
 		return ret;
 	/* poll() reads the ring without q->lock: pairs with its acquire. */
@@ -129,6 +143,7 @@ int wd_queue_create(struct wd_dev *wdev, struct uacce_queue *uq)
 	q->wdev = wdev;
 	q->uq = uq;
 	q->req_entries = WD_SOFT_DEF_ENTRIES;
+	q->features = WD_SOFT_FEATURES | WD_FEAT_SVA;
 	mutex_init(&q->lock);
 	INIT_WORK(&q->work, wd_worker_fn);
 	/*
@@ -320,6 +335,8 @@ int wd_queue_mmap(struct wd_queue *q, struct vm_area_struct *vma,
 static int wd_ioctl_set_qp(struct wd_queue *q, void __user *uarg)
 {
 	struct wd_soft_qp_params p;
+	u32 features;
+	u64 data = 0;
 	int ret = 0;
 
 	if (copy_from_user(&p, uarg, sizeof(p)))
@@ -329,19 +346,32 @@ static int wd_ioctl_set_qp(struct wd_queue *q, void __user *uarg)
 	if (p.sq_entries < WD_RING_MIN_ENTRIES ||
 	    p.sq_entries > WD_RING_MAX_ENTRIES || !is_power_of_2(p.sq_entries))
 		return -EINVAL;
-	if ((p.features & WD_FEAT_NOSVA) || p.data_bytes)
-		return -EOPNOTSUPP;	/* no-SVA mode: not implemented yet */
+	if (p.features & WD_FEAT_NOSVA) {
+		/* no-SVA: a data region after the rings, addressed by offset */
+		if (!p.data_bytes || p.data_bytes > wd_soft_max_data)
+			return -EINVAL;
+		data = PAGE_ALIGN(p.data_bytes);
+		features = WD_SOFT_FEATURES | WD_FEAT_NOSVA;
+	} else {
+		if (p.data_bytes)
+			return -EINVAL;
+		features = WD_SOFT_FEATURES | WD_FEAT_SVA;
+	}
 
 	mutex_lock(&q->lock);
-	if (q->state != WD_Q_IDLE)
+	if (q->state != WD_Q_IDLE) {
 		ret = -EBUSY;		/* rings already mapped or started */
-	else
+	} else {
 		q->req_entries = p.sq_entries;
+		q->req_data_bytes = data;
+		q->features = features;
+	}
 	mutex_unlock(&q->lock);
 	if (ret)
 		return ret;
 
-	p.features = WD_SOFT_FEATURES;
+	p.features = features;
+	p.data_bytes = data;
 	if (copy_to_user(uarg, &p, sizeof(p)))
 		return -EFAULT;
 	return 0;
