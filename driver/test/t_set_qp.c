@@ -30,8 +30,11 @@ int main(void)
 	CHECK(set_qp(fd, 3, 0, 0, 0) == -EINVAL, "not a power of two");
 	CHECK(set_qp(fd, 65536, 0, 0, 0) == -EINVAL, "too deep");
 	CHECK(set_qp(fd, 4, 0, 0, 1) == -EINVAL, "resv");
-	CHECK(set_qp(fd, 4, WD_FEAT_NOSVA, 0, 0) == -EOPNOTSUPP, "no-SVA");
-	CHECK(set_qp(fd, 4, 0, 4096, 0) == -EOPNOTSUPP, "data region");
+	CHECK(set_qp(fd, 4, WD_FEAT_NOSVA, 0, 0) == -EINVAL, "no-SVA, no data");
+	CHECK(set_qp(fd, 4, 0, 4096, 0) == -EINVAL, "data region without no-SVA");
+	CHECK(set_qp(fd, 4, WD_FEAT_NOSVA, 1ULL << 40, 0) == -EINVAL,
+	      "data region too large");
+	CHECK(set_qp(fd, 4, WD_FEAT_NOSVA, 4096, 0) == 0, "no-SVA");
 	CHECK(ioctl(fd, WD_SOFT_IOCTL_SET_QP, (void *)16) && errno == EFAULT,
 	      "bad pointer");
 	CHECK(set_qp(fd, 32768, 0, 0, 0) == 0, "max depth");

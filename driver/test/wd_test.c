@@ -73,12 +73,22 @@ static void wd_ring_setup(struct wdq *q)
 	q->sq_entries = ri->sq_entries;
 	q->cq_entries = ri->cq_entries;
 	q->sq_local_tail = *q->sq_tail;
+	if (ri->data_bytes) {
+		q->data = RING_PTR(q, ri->data_offset);
+		q->data_bytes = ri->data_bytes;
+	}
 }
 
 int wd_queue_open_nostart(struct wdq *q, int dev, uint32_t sq_entries)
 {
 	struct wd_soft_qp_params p = { .sq_entries = sq_entries,
 				       .features = WD_FEAT_SVA };
+
+	return wd_queue_open_params(q, dev, &p);
+}
+
+int wd_queue_open_params(struct wdq *q, int dev, struct wd_soft_qp_params *p)
+{
 	long page = sysconf(_SC_PAGESIZE);
 	char path[64];
 
@@ -88,7 +98,7 @@ int wd_queue_open_nostart(struct wdq *q, int dev, uint32_t sq_entries)
 	q->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (q->fd < 0)
 		return -errno;
-	if (ioctl(q->fd, WD_SOFT_IOCTL_SET_QP, &p))
+	if (ioctl(q->fd, WD_SOFT_IOCTL_SET_QP, p))
 		goto err;
 	q->mmio_len = page;
 	q->mmio = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, q->fd,

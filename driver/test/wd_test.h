@@ -40,6 +40,8 @@ struct wdq {
 	struct wd_cqe *cqes;
 	uint32_t sq_mask, cq_mask, sq_entries, cq_entries;
 	uint32_t sq_local_tail;		/* SQEs prepared, not yet published */
+	uint8_t *data;			/* no-SVA data region, or NULL */
+	uint64_t data_bytes;
 };
 
 /* Syscalls the helper issued on the hot path (doorbells, polls). */
@@ -67,6 +69,8 @@ int wd_sysfs_str(int dev, const char *attr, char *buf, size_t len);
 /* Open + SET_QP + mmap both regions + START_Q. Returns 0 or -errno. */
 int wd_queue_open(struct wdq *q, int dev, uint32_t sq_entries);
 int wd_queue_open_nostart(struct wdq *q, int dev, uint32_t sq_entries);
+/* Same with explicit SET_QP parameters (e.g. no-SVA), and no START_Q. */
+int wd_queue_open_params(struct wdq *q, int dev, struct wd_soft_qp_params *p);
 int wd_queue_start(struct wdq *q);
 int wd_queue_use_kick(struct wdq *q);
 void wd_queue_close(struct wdq *q);
