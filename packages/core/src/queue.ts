@@ -104,6 +104,7 @@ export class Queue {
   private inflight = 0; // submitted, CQE not yet reaped
   private flushScheduled = false;
   private reapScheduled = false;
+  private encoding = false; // inside an encoder (start())
   private rawDelivered = -1; // CQ index last handed to a waitCqe() caller
   private referenced = true;
   private state = OPEN;
@@ -296,7 +297,7 @@ export class Queue {
   /** @internal `run` with the operation already resolved (the Context's path). */
   runOperation<R>(op: BoundOperation, request: unknown): Promise<R> {
     if (this.state !== OPEN) return Promise.reject(this.closedError());
-    if (this.waiters.length === 0) {
+    if (this.waiters.length === 0 && !this.encoding) {
       const sqe = this.nextSqe();
       if (sqe !== null) {
         this.slots.acquire();
@@ -306,8 +307,11 @@ export class Queue {
       }
     }
     // Backpressure: hold only the caller's request until ring space frees up.
+    // A request issued from inside an encoder waits too, and is started by
+    // the reap (refill) that follows.
     return new Promise<R>((resolve, reject) => {
       this.waiters.push({ op, request, resolve: resolve as (v: unknown) => void, reject });
+      if (this.encoding) this.scheduleReap();
     });
   }
 
@@ -382,18 +386,28 @@ export class Queue {
   private start(sqe: SqeWriter, op: BoundOperation, request: unknown): void {
     const slots = this.slots;
     const slot = slots.current;
+    // An encoder may run user code (request getters, proxies). A request
+    // issued from there waits in the FIFO (see runOperation) instead of
+    // taking a slot and an SQE now: pin() attaches to `slots.current`, and
+    // the failure path below takes back the newest SQE as this one's.
+    this.encoding = true;
     try {
       op.prep(sqe, request, slots.pin);
     } catch (err) {
-      // Nothing was published: take the SQE back (it is the newest one).
-      this.sqTail = (this.sqTail - 1) >>> 0;
-      this.pending--;
-      const reject = slots.reject[slot]!;
+      this.encoding = false;
+      const reject = slots.reject[slot];
+      // Nothing was published: take the SQE back (it is the newest one),
+      // unless a close() from the encoder already took every pending SQE back.
+      if (this.state === OPEN) {
+        this.sqTail = (this.sqTail - 1) >>> 0;
+        this.pending--;
+      }
       slots.release(slot);
       this.nErrors++;
-      reject(err);
+      reject?.(err);
       return;
     }
+    this.encoding = false;
     sqe.userDataParts(slot, PROMISE_TAG);
     slots.op[slot] = op;
     slots.request[slot] = request;

@@ -157,6 +157,44 @@ describe('promise layer', () => {
   });
 });
 
+describe('requests issued from inside an encoder', () => {
+  // A getter on a request runs user code while the encoder holds an SQE and
+  // the current slot: a request started from there must not take the outer
+  // request's pins, nor its SQE when the outer encoder fails.
+  type Slots = { slots: { op: ({ name: string } | undefined)[]; pins: unknown[][] } };
+  const pinsOf = (name: string) => {
+    const s = (ctx.queues[0] as unknown as Slots).slots;
+    return s.op.flatMap((op, i) => (op?.name === name ? [s.pins[i]!] : []));
+  };
+
+  it("the outer request's buffers stay pinned to the outer request", async () => {
+    mockState.hold = true;
+    const src = Buffer.alloc(16, 7);
+    const dst = Buffer.alloc(16);
+    let inner: Promise<void> | undefined;
+    const outer = ctx.run<number>('copy', { get src() { inner ??= ctx.nop(); return src; }, dst });
+    expect(inner).toBeDefined();
+    expect(pinsOf('copy')).toEqual([[src, dst]]);
+    await new Promise((r) => setImmediate(r)); // both are in flight now
+    expect(ctx.queues[0]!.inFlight).toBe(2);
+    expect(pinsOf('copy')).toEqual([[src, dst]]);
+    expect(pinsOf('nop')).toEqual([[]]);
+    release();
+    await expect(outer).resolves.toBe(16);
+    await expect(inner).resolves.toBeUndefined();
+    expect(dst.equals(src)).toBe(true);
+  });
+
+  it('an outer encoder that fails after starting another request takes back its own SQE only', async () => {
+    let inner: Promise<void> | undefined;
+    const outer = ctx.run('copy', { get src() { inner ??= ctx.nop(); return Buffer.alloc(16); }, dst: Buffer.alloc(1) });
+    await expect(outer).rejects.toMatchObject({ code: 'ERR_BUFFER_TOO_SMALL' });
+    await expect(inner).resolves.toBeUndefined();
+    expect(ctx.queues[0]!.inFlight).toBe(0);
+    await expect(ctx.nop()).resolves.toBeUndefined(); // no stray CQE blocks the promise layer
+  }, 5000);
+});
+
 describe('close with requests in flight', () => {
   it('rejects in-flight and waiting requests with ERR_CONTEXT_CLOSED and keeps buffers pinned until onClosed', async () => {
     mockState.hold = true;
