@@ -28,10 +28,26 @@ static uint8_t *buf, *hole;
 static struct wd_sgl_entry *sgl;
 #define BUF_LEN (1 << 20)
 
+/* No-SVA phase: addresses are offsets into a data region of this size. */
+static uint64_t nosva_bytes;
+
+static uint64_t rnd_offset(void)
+{
+	switch (rnd() % 6) {
+	case 0: return 0;
+	case 1: return nosva_bytes - rnd() % 64;
+	case 2: return nosva_bytes + rnd() % 64;
+	case 3: return rnd();
+	default: return rnd() % nosva_bytes;
+	}
+}
+
 static uint32_t rnd_len(void);
 
 static uint64_t rnd_addr(void)
 {
+	if (nosva_bytes)
+		return rnd_offset();
 	switch (rnd() % 8) {
 	case 0: return 0;
 	case 1: return 0xffffffff81000000ULL + (rnd() % 0x100000);
@@ -47,6 +63,11 @@ static void rnd_dst(__u64 *addr, __u32 *len)
 {
 	uint32_t off = rnd() % BUF_LEN;
 
+	if (nosva_bytes) {	/* the device keeps every write in the region */
+		*addr = rnd_offset();
+		*len = rnd_len();
+		return;
+	}
 	if (rnd() % 4) {
 		*addr = (uintptr_t)buf + off;
 		*len = rnd() % (BUF_LEN - off + 1);
@@ -86,7 +107,8 @@ static void rnd_sqe(struct wd_sqe *s, uint64_t ud)
 	if (s->opcode != WD_OP_CRC32 || !(rnd() % 8)) {
 		rnd_dst(&s->dst_addr, &s->dst_len);
 		if (s->flags & WD_SQE_F_DST_SGL) {
-			s->dst_addr = rnd() % 4 ? (uintptr_t)sgl :
+			s->dst_addr = nosva_bytes ? rnd_offset() :
+				      rnd() % 4 ? (uintptr_t)sgl :
 				      0xffffffff81000000ULL;
 			s->dst_len = rnd() % 20;
 		}
@@ -134,37 +156,33 @@ static void corrupt_indices(struct wdq *q)
 	*q->sq_flags = sq_flags;
 }
 
-int main(void)
+static void fuzz(struct wdq *q, uint32_t total)
 {
-	uint32_t total = 100000, done = 0, sent = 0, i, n;
+	uint32_t done = 0, sent = 0, i, n;
 	unsigned long by_status[5] = { 0 };
 	struct wd_sqe *s;
 	struct wd_cqe c;
-	struct wdq q;
 
-	wd_require_device(0);
-	buf = malloc(BUF_LEN + 8192);
-	sgl = malloc(8192);
-	hole = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CHECK(buf && sgl && hole != MAP_FAILED, "alloc");
-	CHECK(!wd_queue_open(&q, 0, 64), "open");
 	while (done < total) {
 		if (!(rnd() % 500) && sent == done)
-			corrupt_indices(&q);
+			corrupt_indices(q);
 		if (!(rnd() % 64)) {
 			for (i = 0; i < 20; i++)
 				sgl[i] = (struct wd_sgl_entry){ rnd_addr(),
 					rnd() % 4096, rnd() % 64 ? 0 : 1 };
+			if (nosva_bytes)	/* the list lives in the region */
+				memcpy(q->data + nosva_bytes / 2, sgl,
+				       20 * sizeof(*sgl));
 		}
 		n = rnd() % 64 + 1;
-		for (i = 0; i < n && sent < total && (s = wd_get_sqe(&q)); i++)
+		for (i = 0; i < n && sent < total && (s = wd_get_sqe(q)); i++)
 			rnd_sqe(s, sent++);
-		CHECK(!wd_submit(&q), "submit");
+		CHECK(!wd_submit(q), "submit");
 		while (done < sent) {
-			if (done + 64 < sent && !wd_peek_cqe(&q, &c))
+			if (done + 64 < sent && !wd_peek_cqe(q, &c))
 				break;
 			if (done + 64 >= sent)
-				CHECK(!wd_wait_cqe(&q, &c, 30000), "lost CQE %u",
+				CHECK(!wd_wait_cqe(q, &c, 30000), "lost CQE %u",
 				      done);
 			CHECK(c.user_data == done, "order %llu != %u",
 			      (unsigned long long)c.user_data, done);
@@ -175,14 +193,42 @@ int main(void)
 			done++;
 		}
 	}
-	printf("%s: %u descriptors: ok %lu einval %lu efault %lu enospc %lu "
-	       "eopnotsupp %lu, dropped %u\n", wd_test_name, done,
-	       by_status[0], by_status[1], by_status[2], by_status[3],
-	       by_status[4], *q.sq_dropped);
-	wd_prep_crc32(wd_get_sqe(&q),
-		      "123456789", 9, 0, 7);
-	CHECK(!wd_submit(&q) && !wd_wait_cqe(&q, &c, 20000) &&
+	printf("%s: %s %u descriptors: ok %lu einval %lu efault %lu "
+	       "enospc %lu eopnotsupp %lu, dropped %u\n", wd_test_name,
+	       nosva_bytes ? "no-SVA" : "SVA", done, by_status[0],
+	       by_status[1], by_status[2], by_status[3], by_status[4],
+	       *q->sq_dropped);
+	s = wd_get_sqe(q);
+	if (nosva_bytes) {
+		memcpy(q->data, "123456789", 9);
+		wd_prep_crc32(s, NULL, 9, 0, 7);
+	} else {
+		wd_prep_crc32(s, "123456789", 9, 0, 7);
+	}
+	CHECK(!wd_submit(q) && !wd_wait_cqe(q, &c, 20000) &&
 	      c.aux == 0xcbf43926, "queue works after fuzzing");
+}
+
+int main(void)
+{
+	struct wd_soft_qp_params p = { .sq_entries = 64,
+				       .features = WD_FEAT_NOSVA,
+				       .data_bytes = 256 << 10 };
+	struct wdq q;
+
+	wd_require_device(0);
+	buf = malloc(BUF_LEN + 8192);
+	sgl = malloc(8192);
+	hole = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(buf && sgl && hole != MAP_FAILED, "alloc");
+	CHECK(!wd_queue_open(&q, 0, 64), "open");
+	fuzz(&q, 100000);
+	wd_queue_close(&q);
+
+	CHECK(!wd_queue_open_params(&q, 0, &p) && !wd_queue_start(&q),
+	      "open no-SVA");
+	nosva_bytes = q.data_bytes;
+	fuzz(&q, 30000);
 	wd_queue_close(&q);
 	return T_PASS;
 }
