@@ -34,12 +34,13 @@ if (!suite || !suites.includes(suite) || positionals.length > 1) {
   process.exit(2);
 }
 
-const { run } = await import(`./suites/${suite}.mjs`);
+const { run, tableRows } = await import(`./suites/${suite}.mjs`);
 const log = (msg) => process.stderr.write(`${msg}\n`);
 const rows = await run({ quick: values.quick ?? false, log });
 if (values.json) {
   process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
 } else {
   const { formatTable } = await import('./lib/report.mjs');
-  console.log(formatTable(rows));
+  // a suite may condense its rows for the terminal (the JSON keeps every field)
+  console.log(formatTable(tableRows ? tableRows(rows) : rows));
 }

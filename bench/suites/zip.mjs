@@ -249,3 +249,24 @@ export async function run({ quick, log }) {
   }
   return rows;
 }
+
+/** The terminal table: the columns that decide the targets (JSON has them all). */
+export function tableRows(rows) {
+  return rows.map((r) => ({
+    corpus: r.corpus,
+    case: r.case,
+    request: r.requestBytes >= MiB ? `${r.requestBytes / MiB} MiB` : `${r.requestBytes / KiB} KiB`,
+    'MB/s': r.mbps,
+    ratio: r.ratio,
+    'node MB/s': r.baselineMbps,
+    'node ratio': r.baselineRatio,
+    speedup: r.speedup,
+    'ops/s vs node async': r.opsPerSec / r.nodeAsyncOpsPerSec,
+    'raw MB/s': r.rawMbps,
+    'of raw': r.ofRaw,
+    'facade MB/s': Math.max(r.facadeSyncMbps, r.facadeAsyncMbps),
+    'cpu/wall': r.cpuPerWall,
+    target: r.target,
+    result: r.result,
+  }));
+}
