@@ -26,13 +26,22 @@ export interface InlineStats {
   readonly bytesOut: number;
 }
 
+/** One scratch descriptor pair, reused by every request at its nesting depth. */
+class Scratch {
+  readonly sqeBytes = new Uint8Array(SIZES.wd_sqe);
+  readonly cqeBytes = new Uint8Array(SIZES.wd_cqe);
+  readonly sqe = new SqeWriter(this.sqeBytes, new Uint32Array(this.sqeBytes.buffer), 0, 0);
+  readonly cqeI32 = new Int32Array(this.cqeBytes.buffer);
+  readonly cqe = new Cqe(new Uint32Array(this.cqeBytes.buffer), this.cqeI32);
+}
+
 /** Executes operations synchronously through `SoftDevice.execute`. */
 export class InlineExecutor {
-  private readonly sqeBytes = new Uint8Array(SIZES.wd_sqe);
-  private readonly cqeBytes = new Uint8Array(SIZES.wd_cqe);
-  private readonly sqe = new SqeWriter(this.sqeBytes, new Uint32Array(this.sqeBytes.buffer), 0, 0);
-  private readonly cqeI32 = new Int32Array(this.cqeBytes.buffer);
-  private readonly cqe = new Cqe(new Uint32Array(this.cqeBytes.buffer), this.cqeI32);
+  // An encoder may run user code (request getters) that calls runSync again
+  // before the outer descriptor is executed: each nesting depth gets its own
+  // scratch, so the inner request never overwrites the outer one's fields.
+  private readonly scratch: Scratch[] = [new Scratch()];
+  private depth = 0;
   // The request object references every buffer for the whole synchronous
   // call, so pinning only has to translate the address.
   private readonly pin: PinFn = (buffer, name = 'buffer') => addressOf(buffer, name);
@@ -48,17 +57,27 @@ export class InlineExecutor {
    * @throws the encoder's argument errors, or the CQE status mapped by `errorFromStatus`
    */
   run<R>(op: BoundOperation, request: unknown): R {
-    const sqe = this.sqe.reset();
+    const s = (this.scratch[this.depth] ??= new Scratch());
+    this.depth++; // held through decoding too: a decoder reads s.cqe
+    try {
+      return this.runOn<R>(s, op, request);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private runOn<R>(s: Scratch, op: BoundOperation, request: unknown): R {
+    const sqe = s.sqe.reset();
     try {
       op.prep(sqe, request, this.pin);
     } catch (err) {
       this.nErrors++;
       throw err;
     }
-    this.cqeBytes.fill(0);
-    this.device.execute(this.sqeBytes, this.cqeBytes);
-    const cqe = this.cqe;
-    const status = this.cqeI32[STATUS_WORD]!;
+    s.cqeBytes.fill(0);
+    this.device.execute(s.sqeBytes, s.cqeBytes);
+    const cqe = s.cqe;
+    const status = s.cqeI32[STATUS_WORD]!;
     this.nOps++;
     this.nBytesIn += cqe.consumed;
     this.nBytesOut += cqe.produced;

@@ -51,6 +51,25 @@ describe('inline path (runSync)', () => {
     expect(() => c.crc32Sync(Buffer.alloc(1))).toThrow(expect.objectContaining({ code: 'ERR_CONTEXT_CLOSED' }));
   });
 
+  it('a runSync issued from inside an encoder (a request getter) does not clobber the outer descriptor', async () => {
+    ctx = await createContext({ plugins: [coreOps()] });
+    const c = ctx;
+    const src = Buffer.alloc(16, 3);
+    const dst = Buffer.alloc(16);
+    let innerCrc: number | undefined;
+    const request = {
+      get src() {
+        innerCrc ??= c.crc32Sync(Buffer.from('abc'), 7);
+        return src;
+      },
+      dst,
+    };
+    expect(c.runSync('copy', request)).toBe(16);
+    expect(dst.equals(src)).toBe(true);
+    expect(innerCrc).toBe(zlibCrc32(Buffer.from('abc'), 7));
+    expect(c.stats().perPath['soft:wd_soft_v1:soft:inline']).toMatchObject({ ops: 2, errors: 0 });
+  });
+
   it('createContextSync opens a usable context without awaiting, and validates like createContext', async () => {
     ctx = createContextSync({ plugins: [coreOps()], queues: 2 });
     expect(ctx.crc32Sync(Buffer.from('abc'))).toBe(zlibCrc32('abc'));
