@@ -133,6 +133,21 @@ describe('warpdrive compress / decompress', () => {
     expect(zlib.gunzipSync(readFileSync(out)).equals(data)).toBe(true);
   });
 
+  it('removes its temp file when interrupted (SIGINT) mid-stream', async () => {
+    const out = file('interrupted.gz');
+    const child = spawn(process.execPath, [bin, 'compress', '-o', out], { cwd: dir, stdio: ['pipe', 'ignore', 'pipe'] });
+    child.stdin.on('error', () => {}); // the pipe breaks when the child dies
+    child.stdin.write(data.subarray(0, 1 << 20));
+    // wait until the temp output exists, then interrupt with stdin still open
+    for (let i = 0; i < 200 && leftovers().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(leftovers()).toHaveLength(1);
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    expect(leftovers()).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('reports a missing input file in one line with exit 1', async () => {
     const r = await cli(['compress', '-o', 'x.gz', 'no-such-file']);
     expect(r.code).toBe(1);
