@@ -35,7 +35,12 @@ export type WarpdriveErrorCode =
   /** Compressed input ends before the end of its stream (no final block or trailer). */
   | 'ERR_DATA_TRUNCATED'
   /** Output would exceed the caller's limit (e.g. `maxOutputLength`): decompression bomb guard. */
-  | 'ERR_OUTPUT_LIMIT';
+  | 'ERR_OUTPUT_LIMIT'
+  // crypto errors refined by plugin-crypto
+  /** Authenticated decryption failed (e.g. AES-GCM tag mismatch); no plaintext was released. */
+  | 'ERR_AUTH_FAILED'
+  /** The session was closed (or its handle is unknown to the device). */
+  | 'ERR_SESSION_CLOSED';
 
 /** Structured facts about an error, for programs (messages are for people). */
 export interface WarpdriveErrorDetails {

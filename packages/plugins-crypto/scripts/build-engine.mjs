@@ -1,0 +1,43 @@
+// Builds build/crypto-engine.so from engine/*.c against the ABI header
+// (driver/include/uapi) and @warpdrive/native's engine header.
+//
+// OpenSSL: linked statically from the system libcrypto.a with every symbol
+// hidden (--exclude-libs,ALL). The node binary exports its own OpenSSL 3;
+// a dlopen()ed -lcrypto would silently bind EVP_* to node's copy, whose
+// version, build options and provider/config state we do not control.
+// README "OpenSSL: which copy, and why" has the decision and the runtime
+// evidence (the engine's INFO opcode reports the version and the object
+// that holds EVP_EncryptInit_ex).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const require = createRequire(import.meta.url);
+const nativeDir = dirname(require.resolve('@warpdrive/native/package.json'));
+const uapi = join(nativeDir, '..', '..', 'driver', 'include', 'uapi');
+
+function staticCrypto() {
+  const multiarch = execFileSync(process.env.CC ?? 'cc', ['-print-multiarch']).toString().trim();
+  for (const dir of [`/usr/lib/${multiarch}`, '/usr/lib', '/usr/local/lib']) {
+    const path = join(dir, 'libcrypto.a');
+    if (existsSync(path)) return path;
+  }
+  throw new Error('libcrypto.a not found (install libssl-dev)');
+}
+
+const sources = readdirSync(join(root, 'engine')).filter((f) => f.endsWith('.c')).map((f) => join(root, 'engine', f));
+const sanitize = process.env.CRYPTO_ENGINE_SANITIZE ? ['-fsanitize=address,undefined', '-g'] : [];
+mkdirSync(join(root, 'build'), { recursive: true });
+execFileSync(
+  process.env.CC ?? 'cc',
+  ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-fvisibility=hidden', '-pthread',
+    ...sanitize,
+    '-I', uapi, '-I', join(nativeDir, 'include'),
+    '-o', join(root, 'build', 'crypto-engine.so'), ...sources,
+    staticCrypto(), '-Wl,--exclude-libs,ALL', '-ldl', '-Wl,-z,defs', '-Wl,--as-needed'],
+  { stdio: 'inherit' },
+);

@@ -1,0 +1,34 @@
+/** Argument errors and the refinement of failed crypto CQEs. */
+import { WarpdriveError, errorFromStatus, type Cqe } from '@warpdrive/core';
+import { STATUS } from './abi.js';
+
+/** `ERR_INVALID_ARGUMENT` naming the argument. */
+export function argError(argument: string, message: string, code: 'ERR_INVALID_ARGUMENT' | 'ERR_BUFFER_TOO_SMALL' = 'ERR_INVALID_ARGUMENT'): WarpdriveError {
+  return new WarpdriveError(code, message, { details: { argument } });
+}
+
+/** `ERR_SESSION_CLOSED`. */
+export function sessionClosed(what: string): WarpdriveError {
+  return new WarpdriveError('ERR_SESSION_CLOSED', `the ${what} session is closed`);
+}
+
+/**
+ * Error of a failed CQE: -EBADMSG on GCM decryption is `ERR_AUTH_FAILED`
+ * (CBC padding errors stay `ERR_DATA_CORRUPT`), -EBADF is `ERR_SESSION_CLOSED`,
+ * everything else the standard mapping.
+ */
+export function cryptoError(cqe: Cqe, operation: string, aead: boolean): WarpdriveError {
+  const status = cqe.status;
+  if (status === STATUS.EBADMSG && aead) {
+    return new WarpdriveError('ERR_AUTH_FAILED', `${operation}: authentication failed (tag mismatch); no plaintext was released`, {
+      details: { errno: -status, detail: cqe.detail },
+    });
+  }
+  if (status === STATUS.EBADMSG) {
+    return new WarpdriveError('ERR_DATA_CORRUPT', `${operation}: bad padding`, { details: { errno: -status, detail: cqe.detail, reason: 'padding' } });
+  }
+  if (status === STATUS.EBADF) {
+    return new WarpdriveError('ERR_SESSION_CLOSED', `${operation}: the session is closed`, { details: { errno: -status } });
+  }
+  return errorFromStatus(status, cqe.detail, operation);
+}

@@ -1,0 +1,133 @@
+/**
+ * One-shot requests: encrypt/decrypt with the key in the request, digest,
+ * hmac. Each builder validates its arguments (throwing synchronously) and
+ * returns the request for `run`/`runSync`.
+ */
+import type { Cqe } from '@warpdrive/core';
+import { F, PARAM } from './abi.js';
+import { outBound } from './algorithms.js';
+import {
+  cipherAad, cipherInfo, cipherIv, cipherKey, cipherTag, hashInfo, hmacKey, input, optionsObject, output, padding, prefix, tagLength,
+} from './args.js';
+import { makeParam, type CryptoRequest } from './codec.js';
+import { argError } from './errors.js';
+
+/** Result of an encryption. */
+export interface EncryptResult {
+  /** The ciphertext: a view of `out` when given, else a new Buffer. */
+  readonly ciphertext: Buffer;
+  /** GCM authentication tag (`tagLength` bytes); undefined for CTR/CBC. */
+  readonly tag?: Buffer;
+}
+
+/** Options of `ctx.encrypt`. */
+export interface EncryptOptions {
+  /** e.g. `aes-256-gcm`, `aes-128-ctr`, `aes-192-cbc`. */
+  readonly alg: string;
+  /** 16, 24 or 32 bytes, as the algorithm says. */
+  readonly key: ArrayBufferView | ArrayBuffer;
+  /** GCM: 1..128 bytes (12 recommended); CTR/CBC: 16 bytes. */
+  readonly iv: ArrayBufferView | ArrayBuffer;
+  /** GCM additional authenticated data. */
+  readonly aad?: ArrayBufferView | ArrayBuffer;
+  /** GCM tag length: 4, 8, 12..16 (default 16). */
+  readonly tagLength?: number;
+  /** CBC: PKCS#7 padding (default true). */
+  readonly padding?: boolean;
+  /** Output buffer (zero-copy); may be the input itself (in place). */
+  readonly out?: ArrayBufferView | ArrayBuffer;
+}
+
+/** Options of `ctx.decrypt`. */
+export interface DecryptOptions {
+  readonly alg: string;
+  readonly key: ArrayBufferView | ArrayBuffer;
+  readonly iv: ArrayBufferView | ArrayBuffer;
+  readonly aad?: ArrayBufferView | ArrayBuffer;
+  /** GCM: the expected tag (4, 8, 12..16 bytes); required. */
+  readonly tag?: ArrayBufferView | ArrayBuffer;
+  readonly padding?: boolean;
+  /** Output buffer; for CBC it must hold the ciphertext length (padding is removed after). */
+  readonly out?: ArrayBufferView | ArrayBuffer;
+}
+
+/** Options of `ctx.digest`. */
+export interface DigestOptions {
+  /** `sha1`, `sha224`, `sha256`, `sha384`, `sha512`. */
+  readonly alg: string;
+  /** Output buffer of at least the digest length. */
+  readonly out?: ArrayBufferView | ArrayBuffer;
+}
+
+/** Options of `ctx.hmac`. */
+export interface HmacOptions {
+  /** `hmac-sha256`, `hmac-sha384`, `hmac-sha512` (or `sha256`...). */
+  readonly alg: string;
+  /** Any length up to 1024 bytes. */
+  readonly key: ArrayBufferView | ArrayBuffer;
+  readonly out?: ArrayBufferView | ArrayBuffer;
+}
+
+const encryptDone = (tagLen: number) => (cqe: Cqe, r: CryptoRequest<EncryptResult>): EncryptResult => {
+  const ciphertext = prefix(r.dst!, cqe.produced);
+  if (tagLen === 0) return { ciphertext };
+  return { ciphertext, tag: Buffer.from(r.param!.subarray(PARAM.TAG, PARAM.TAG + tagLen)) };
+};
+
+const plainDone = (cqe: Cqe, r: CryptoRequest<Buffer>): Buffer => prefix(r.dst!, cqe.produced);
+
+/** Request of `ctx.encrypt`. */
+export function encryptRequest(data: unknown, options: unknown): CryptoRequest<EncryptResult> {
+  const o = optionsObject(options);
+  const info = cipherInfo(o.alg);
+  const src = input(data);
+  const key = cipherKey(o.key, info);
+  const iv = cipherIv(o.iv, info);
+  const aad = cipherAad(o.aad, info);
+  const tagLen = tagLength(o.tagLength, info);
+  const pad = padding(o.padding, info);
+  if (!pad && src.byteLength % 16) throw argError('data', `\`data\` must be a multiple of 16 bytes for ${info.name} without padding, got ${src.byteLength}`);
+  const need = outBound(info, false, pad, true, src.byteLength);
+  const dst = output(o.out, need, src);
+  const flags = F.INIT | F.FINAL | (pad ? 0 : F.NOPAD);
+  return {
+    param: makeParam(info.id, flags, key, iv, tagLen),
+    src, dst, dstLen: need, aad, handle: 0, authDecrypt: false,
+    label: `encrypt ${info.name}`, done: encryptDone(tagLen),
+  };
+}
+
+/** Request of `ctx.decrypt`. */
+export function decryptRequest(data: unknown, options: unknown): CryptoRequest<Buffer> {
+  const o = optionsObject(options);
+  const info = cipherInfo(o.alg);
+  const src = input(data);
+  const key = cipherKey(o.key, info);
+  const iv = cipherIv(o.iv, info);
+  const aad = cipherAad(o.aad, info);
+  const tag = cipherTag(o.tag, info);
+  const pad = padding(o.padding, info);
+  if (info.mode === 'cbc' && src.byteLength % 16) throw argError('data', `\`data\` must be a multiple of 16 bytes to decrypt ${info.name}, got ${src.byteLength}`);
+  const need = outBound(info, true, pad, true, src.byteLength);
+  const dst = output(o.out, need, src);
+  const flags = F.DECRYPT | F.INIT | F.FINAL | (pad ? 0 : F.NOPAD);
+  return {
+    param: makeParam(info.id, flags, key, iv, tag?.byteLength ?? 0, tag),
+    src, dst, dstLen: need, aad, handle: 0, authDecrypt: info.mode === 'gcm',
+    label: `decrypt ${info.name}`, done: plainDone,
+  };
+}
+
+/** Request of `ctx.digest` (hmac=false) or `ctx.hmac` (hmac=true). */
+export function digestRequest(data: unknown, options: unknown, hmac: boolean): CryptoRequest<Buffer> {
+  const o = optionsObject(options);
+  const info = hashInfo(o.alg, hmac);
+  const src = input(data);
+  const key = hmac ? hmacKey(o.key) : undefined;
+  if (!hmac && o.key !== undefined) throw argError('key', `\`key\` applies to hmac, not ${info.name}`);
+  const dst = output(o.out, info.digestLength, undefined);
+  return {
+    param: makeParam(info.id, 0, key), src, dst, dstLen: info.digestLength, aad: undefined, handle: 0,
+    authDecrypt: false, label: `${hmac ? 'hmac' : 'digest'} ${info.name}`, done: plainDone,
+  };
+}

@@ -1,0 +1,10 @@
+/** Operation names the plugin registers (unique per context). */
+export const OPS = {
+  cipher: 'crypto.cipher',
+  digest: 'crypto.digest',
+  sessionOpen: 'crypto.sessionOpen',
+  sessionClose: 'crypto.sessionClose',
+  sessionCipher: 'crypto.sessionCipher',
+  sessionHash: 'crypto.sessionHash',
+  info: 'crypto.info',
+} as const;

@@ -1,0 +1,37 @@
+/**
+ * zod schemas of the session options (checked once per session, not per
+ * message) and the conversion of a zod failure into ERR_INVALID_ARGUMENT
+ * naming the argument.
+ */
+import { types } from 'node:util';
+import { z } from 'zod';
+import { argError } from './errors.js';
+
+const isBytes = (v: unknown): boolean => types.isArrayBufferView(v) || types.isAnyArrayBuffer(v);
+const bytesSchema = z.custom<ArrayBufferView | ArrayBuffer>(isBytes, {
+  error: 'must be a Buffer, TypedArray, DataView or ArrayBuffer',
+});
+
+/** `createCipherSession` options. */
+export const cipherSessionSchema = z.strictObject({
+  alg: z.string({ error: 'must be an algorithm name such as aes-256-gcm' }),
+  key: bytesSchema,
+  padding: z.boolean({ error: 'must be a boolean' }).optional(),
+});
+
+/** `createHashSession` options. */
+export const hashSessionSchema = z.strictObject({
+  alg: z.string({ error: 'must be an algorithm name such as sha256 or hmac-sha256' }),
+  key: bytesSchema.optional(),
+});
+
+/** Parse `value` or throw ERR_INVALID_ARGUMENT naming `name.path`. */
+export function parse<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
+  if (value === null || typeof value !== 'object') throw argError(name, `\`${name}\` must be an object`);
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const path = [name, ...issue.path.map(String)].join('.');
+  const what = issue.code === 'unrecognized_keys' ? `has unknown option(s) ${issue.keys.join(', ')}` : issue.message;
+  throw argError(path, `\`${path}\` ${what}`);
+}

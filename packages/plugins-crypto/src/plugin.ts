@@ -1,0 +1,187 @@
+/**
+ * The plugin factory: `createContext({ plugins: [crypto()] })` adds
+ * encrypt/decrypt/digest/hmac, their *Sync forms and sessions to a context.
+ */
+import { fileURLToPath } from 'node:url';
+import { definePlugin, type Cqe, type Plugin, type PluginHost } from '@warpdrive/core';
+import { OP } from './abi.js';
+import { ALGORITHMS } from './algorithms.js';
+import { cipherInfo, cipherKey, hashInfo, hmacKey, padding as paddingArg } from './args.js';
+import { cryptoCodec, handleOf, makeParam, type CryptoRequest } from './codec.js';
+import { argError } from './errors.js';
+import {
+  decryptRequest, digestRequest, encryptRequest,
+  type DecryptOptions, type DigestOptions, type EncryptOptions, type EncryptResult, type HmacOptions,
+} from './oneshot.js';
+import { OPS } from './ops.js';
+import { cipherSessionSchema, hashSessionSchema, parse } from './options.js';
+import { CipherSession, HashSession } from './sessions.js';
+
+type Bytes = ArrayBufferView | ArrayBuffer;
+
+/** Options of `ctx.createCipherSession`. */
+export interface CipherSessionOptions {
+  /** e.g. `aes-256-gcm`. */
+  readonly alg: string;
+  /** The key; expanded once, in the engine, and zeroized on close. */
+  readonly key: Bytes;
+  /** CBC: PKCS#7 padding (default true). */
+  readonly padding?: boolean;
+}
+
+/** Options of `ctx.createHashSession`. */
+export interface HashSessionOptions {
+  /** `sha1`…`sha512`, or `hmac-sha256`/`hmac-sha384`/`hmac-sha512` (then `key` is required). */
+  readonly alg: string;
+  readonly key?: Bytes;
+}
+
+/** Which OpenSSL the engine runs (see README "OpenSSL"). */
+export interface CryptoEngineInfo {
+  /** `OpenSSL_version(OPENSSL_VERSION)` as the engine sees it. */
+  readonly openssl: string;
+  /** The shared object that holds the engine's `EVP_EncryptInit_ex` (dladdr). */
+  readonly library: string;
+}
+
+/** Methods the crypto plugin adds to a context. */
+export interface CryptoMethods {
+  /**
+   * Encrypt `data` (AES-GCM/CTR/CBC). With `out` the ciphertext is written
+   * there (zero-copy; `out` may be `data` itself for in-place operation).
+   * @throws WarpdriveError (rejection) `ERR_UNSUPPORTED_OPERATION` (alg),
+   *   `ERR_INVALID_ARGUMENT` (key/iv/aad/tagLength/padding, `out` overlapping
+   *   `data` other than exactly), `ERR_BUFFER_TOO_SMALL` (`out`), `ERR_CONTEXT_CLOSED`
+   */
+  encrypt(data: Bytes, options: EncryptOptions): Promise<EncryptResult>;
+  /**
+   * Decrypt `data`. GCM: `tag` is required; a mismatch rejects with
+   * `ERR_AUTH_FAILED`, no plaintext is returned and `out` is zeroed.
+   * CBC: bad padding is `ERR_DATA_CORRUPT`.
+   */
+  decrypt(data: Bytes, options: DecryptOptions): Promise<Buffer>;
+  /** SHA-1/SHA-2 digest of `data`. */
+  digest(data: Bytes, options: DigestOptions): Promise<Buffer>;
+  /** HMAC-SHA-256/384/512 of `data`. */
+  hmac(data: Bytes, options: HmacOptions): Promise<Buffer>;
+  /** {@link CryptoMethods.encrypt} on the calling thread (errors thrown). */
+  encryptSync(data: Bytes, options: EncryptOptions): EncryptResult;
+  /** {@link CryptoMethods.decrypt} on the calling thread. */
+  decryptSync(data: Bytes, options: DecryptOptions): Buffer;
+  /** {@link CryptoMethods.digest} on the calling thread. */
+  digestSync(data: Bytes, options: DigestOptions): Buffer;
+  /** {@link CryptoMethods.hmac} on the calling thread. */
+  hmacSync(data: Bytes, options: HmacOptions): Buffer;
+  /**
+   * A cipher session: the key schedule is prepared once in the engine.
+   * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (options, key length), `ERR_UNSUPPORTED_OPERATION` (alg)
+   */
+  createCipherSession(options: CipherSessionOptions): Promise<CipherSession>;
+  /** {@link CryptoMethods.createCipherSession} on the calling thread. */
+  createCipherSessionSync(options: CipherSessionOptions): CipherSession;
+  /** A hash/HMAC session with streaming update/digest. */
+  createHashSession(options: HashSessionOptions): Promise<HashSession>;
+  /** {@link CryptoMethods.createHashSession} on the calling thread. */
+  createHashSessionSync(options: HashSessionOptions): HashSession;
+  /** Which OpenSSL the engine runs, as the engine itself reports it. */
+  cryptoEngineInfo(): CryptoEngineInfo;
+}
+
+function openRequest(id: number, key: Uint8Array | undefined): CryptoRequest<number | bigint> {
+  return {
+    param: makeParam(id, 0, key), src: undefined, dst: undefined, dstLen: 0, aad: undefined, handle: 0,
+    authDecrypt: false, label: 'open session', done: (cqe: Cqe) => handleOf(cqe),
+  };
+}
+
+function cipherOpen(options: unknown) {
+  const o = parse(cipherSessionSchema, options, 'options');
+  const info = cipherInfo(o.alg);
+  return { info, key: cipherKey(o.key, info), padding: paddingArg(o.padding, info) };
+}
+
+function hashOpen(options: unknown) {
+  const o = parse(hashSessionSchema, options, 'options');
+  const hmac = typeof o.alg === 'string' && o.alg.toLowerCase().startsWith('hmac-');
+  const info = hashInfo(o.alg, hmac);
+  if (hmac && o.key === undefined) throw argError('options.key', `\`options.key\` is required for ${info.name}`);
+  if (!hmac && o.key !== undefined) throw argError('options.key', `\`options.key\` applies to HMAC, not ${info.name}`);
+  return { info, key: hmac ? hmacKey(o.key) : undefined };
+}
+
+function attempt<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return fn();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function methods(ctx: PluginHost): CryptoMethods {
+  return {
+    encrypt: (data, o) => attempt(() => ctx.run(OPS.cipher, encryptRequest(data, o))),
+    decrypt: (data, o) => attempt(() => ctx.run(OPS.cipher, decryptRequest(data, o))),
+    digest: (data, o) => attempt(() => ctx.run(OPS.digest, digestRequest(data, o, false))),
+    hmac: (data, o) => attempt(() => ctx.run(OPS.digest, digestRequest(data, o, true))),
+    encryptSync: (data, o) => ctx.runSync(OPS.cipher, encryptRequest(data, o)),
+    decryptSync: (data, o) => ctx.runSync(OPS.cipher, decryptRequest(data, o)),
+    digestSync: (data, o) => ctx.runSync(OPS.digest, digestRequest(data, o, false)),
+    hmacSync: (data, o) => ctx.runSync(OPS.digest, digestRequest(data, o, true)),
+    createCipherSession: (options) =>
+      attempt(async () => {
+        const { info, key, padding } = cipherOpen(options);
+        return new CipherSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, padding);
+      }),
+    createCipherSessionSync: (options) => {
+      const { info, key, padding } = cipherOpen(options);
+      return new CipherSession(ctx, ctx.runSync(OPS.sessionOpen, openRequest(info.id, key)), info, padding);
+    },
+    createHashSession: (options) =>
+      attempt(async () => {
+        const { info, key } = hashOpen(options);
+        return new HashSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info);
+      }),
+    createHashSessionSync: (options) => {
+      const { info, key } = hashOpen(options);
+      return new HashSession(ctx, ctx.runSync(OPS.sessionOpen, openRequest(info.id, key)), info);
+    },
+    cryptoEngineInfo: () => {
+      const dst = Buffer.alloc(512);
+      const text = ctx.runSync<string>(OPS.info, {
+        param: undefined, src: undefined, dst, dstLen: dst.byteLength, aad: undefined, handle: 0,
+        authDecrypt: false, label: 'engine info', done: (cqe: Cqe) => dst.toString('utf8', 0, cqe.produced),
+      } satisfies CryptoRequest<string>);
+      const [openssl = '', library = ''] = text.split('\n');
+      return { openssl, library };
+    },
+  };
+}
+
+/** Path of the engine shared library built by scripts/build-engine.mjs. */
+export const ENGINE_LIBRARY = fileURLToPath(new URL('../build/crypto-engine.so', import.meta.url));
+
+/**
+ * The crypto plugin factory.
+ *
+ * @example
+ * const ctx = await createContext({ plugins: [crypto()] });
+ * const { ciphertext, tag } = await ctx.encrypt(data, { alg: 'aes-256-gcm', key, iv });
+ */
+export function crypto(): Plugin<CryptoMethods> {
+  const op = (opcode: number) => ({ opcode, api: { wd_soft_v1: cryptoCodec(opcode) } });
+  return definePlugin<CryptoMethods>({
+    name: 'crypto',
+    algorithms: ALGORITHMS,
+    operations: {
+      [OPS.cipher]: op(OP.CIPHER),
+      [OPS.digest]: op(OP.DIGEST),
+      [OPS.sessionOpen]: op(OP.SESSION_OPEN),
+      [OPS.sessionClose]: op(OP.SESSION_CLOSE),
+      [OPS.sessionCipher]: op(OP.SESSION_CIPHER),
+      [OPS.sessionHash]: op(OP.SESSION_HASH),
+      [OPS.info]: op(OP.INFO),
+    },
+    softEngines: [{ library: ENGINE_LIBRARY, symbol: 'crypto_engine_get' }],
+    extend: methods,
+  });
+}

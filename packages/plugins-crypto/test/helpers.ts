@@ -1,0 +1,78 @@
+/** Test helpers: contexts, the NIST CAVP vector files, an .rsp parser. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createContext } from '@warpdrive/core';
+import crypto from '../src/index.js';
+
+/** Open a context with the crypto plugin. */
+export function open(options: { queues?: number; workers?: number } = {}) {
+  return createContext({ plugins: [crypto()], ...options });
+}
+export type CryptoContext = Awaited<ReturnType<typeof open>>;
+
+const VECTORS = '/usr/lib/python3/dist-packages/cryptography_vectors';
+
+/**
+ * The directory of Debian's python3-cryptography-vectors (installed here if
+ * missing, idempotently), or the reason it is unavailable.
+ */
+export function vectorsDir(): { dir?: string; reason?: string } {
+  if (existsSync(VECTORS)) return { dir: VECTORS };
+  try {
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'python3-cryptography-vectors'], { stdio: 'ignore', timeout: 300_000 });
+  } catch (err) {
+    return { reason: `python3-cryptography-vectors is not installed and apt-get failed: ${(err as Error).message}` };
+  }
+  return existsSync(VECTORS) ? { dir: VECTORS } : { reason: 'python3-cryptography-vectors installed no vector files' };
+}
+
+/** One record of a CAVP .rsp/.txt file: the fields, the enclosing [section] values, FAIL marker. */
+export interface RspRecord {
+  readonly section: Readonly<Record<string, string>>;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly fail: boolean;
+}
+
+/** Parse NIST CAVP response files (also the RFC files in the same format). */
+export function parseRsp(path: string): RspRecord[] {
+  const records: RspRecord[] = [];
+  let section: Record<string, string> = {};
+  let fields: Record<string, string> = {};
+  let fail = false;
+  const flush = () => {
+    if (Object.keys(fields).length > 0) records.push({ section: { ...section }, fields, fail });
+    fields = {};
+    fail = false;
+  };
+  for (const raw of readFileSync(path, 'utf8').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.startsWith('#')) continue;
+    if (line === '') {
+      flush();
+      continue;
+    }
+    const sec = /^\[(.*)\]$/.exec(line);
+    if (sec) {
+      flush();
+      const [k, v] = sec[1]!.split('=').map((s) => s.trim());
+      if (v === undefined) section = { mode: k! };
+      else section = { ...section, [k!]: v };
+      continue;
+    }
+    if (line === 'FAIL') {
+      fail = true;
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq > 0) fields[line.slice(0, eq).trim().toUpperCase()] = line.slice(eq + 1).trim();
+  }
+  flush();
+  return records;
+}
+
+/** Hex field → Buffer (empty field → empty Buffer). */
+export const hex = (s: string | undefined): Buffer => Buffer.from(s ?? '', 'hex');
+
+/** Path inside the vectors directory. */
+export const vec = (dir: string, ...parts: string[]) => join(dir, ...parts);
