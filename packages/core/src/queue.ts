@@ -16,7 +16,7 @@ import { Fifo } from './fifo.js';
 import type { BoundOperation } from './registry.js';
 import { readRingLayout } from './ring.js';
 import { SlotTable } from './slots.js';
-import { SqeWriter } from './sqe.js';
+import { PROMISE_TAG, SqeWriter } from './sqe.js';
 
 /** What a queue needs from a device queue (the addon's SoftQueue, later a uacce fd). */
 export interface QueueBackend {
@@ -45,8 +45,7 @@ export interface QueueStats {
   readonly limit: number;
 }
 
-/** The high word of `user_data` of promise-layer requests ("WDRQ"). Raw users must not use it. */
-export const PROMISE_TAG = 0x57445251;
+export { PROMISE_TAG };
 
 const STATUS_WORD = CQE_STATUS >>> 2; // word index of cqe.status inside a CQE
 const OPEN = 0;

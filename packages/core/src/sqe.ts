@@ -12,6 +12,9 @@ import {
 import { WarpdriveError } from './errors.js';
 
 const TWO_32 = 4294967296;
+
+/** The high word of `user_data` of promise-layer requests ("WDRQ"); refused by {@link SqeWriter.userData}. */
+export const PROMISE_TAG = 0x57445251;
 const U64_MAX = 0xffffffffffffffffn;
 const SQE_WORDS = SIZES.wd_sqe >>> 2;
 
@@ -77,11 +80,21 @@ export class SqeWriter {
   }
   /**
    * Set `user_data`, returned unchanged in the CQE. A number must be a safe
-   * non-negative integer, a bigint fit in 64 bits unsigned.
+   * non-negative integer, a bigint fit in 64 bits unsigned, and the high
+   * 32 bits must not be {@link PROMISE_TAG}: the promise layer of the same
+   * queue would take the CQE for one of its requests (and release that
+   * request's buffers while the device may still use them).
    * @throws WarpdriveError `ERR_INVALID_ARGUMENT` otherwise
    */
   userData(v: bigint | number): this {
-    return this.u64(SQE_USER_DATA, v, 'user_data');
+    this.u64(SQE_USER_DATA, v, 'user_data');
+    const high = this.w + (SQE_USER_DATA >>> 2) + 1;
+    if (this.u32[high] === PROMISE_TAG) {
+      this.u32[high - 1] = 0;
+      this.u32[high] = 0;
+      throw badField('user_data', `a value whose high 32 bits are not PROMISE_TAG (0x${PROMISE_TAG.toString(16)}, reserved for the promise layer)`, v);
+    }
+    return this;
   }
   /** Set `user_data` from its two 32-bit halves (allocation-free). */
   userDataParts(low: number, high: number): this {

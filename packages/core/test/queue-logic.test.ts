@@ -102,6 +102,27 @@ describe('raw queue (liburing vocabulary)', () => {
   });
 });
 
+describe('raw user_data vs the promise layer', () => {
+  it("a raw SQE cannot carry the promise layer's tag (its CQE would complete a promise-layer request early)", async () => {
+    mockState.hold = true;
+    const q = ctx.queues[0]!;
+    const src = Buffer.alloc(8, 1);
+    const copied = ctx.copy(src, Buffer.alloc(8));
+    await new Promise((r) => setImmediate(r)); // the copy holds slot 0 in flight
+    const sqe = q.getSqe()!;
+    for (const v of [(BigInt(PROMISE_TAG) << 32n) | 0n, (BigInt(PROMISE_TAG) << 32n) | 5n, PROMISE_TAG * 2 ** 32]) {
+      expect(() => sqe.userData(v)).toThrowError(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', details: { argument: 'user_data' } }));
+    }
+    sqe.userData((BigInt(PROMISE_TAG + 1) << 32n) | 0n); // any other high word is the raw user's
+    q.submit();
+    release();
+    expect(await copied).toBe(8);
+    const cqe = await q.waitCqe();
+    expect(cqe.userDataHigh).toBe(PROMISE_TAG + 1);
+    q.cqeSeen(cqe);
+  });
+});
+
 describe('promise layer', () => {
   it('batches the requests of one tick behind a single doorbell', async () => {
     const results = await Promise.all([ctx.nop(), ctx.crc32(Buffer.from('hello')), ctx.copy(Buffer.from('abc'), Buffer.alloc(8))]);
