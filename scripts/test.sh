@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: C ABI checks, every package's vitest suite on the
-# host Node, then the same suites on the other supported Node majors.
+# host Node, the same suites on the other supported Node majors, and the
+# kernel module's C tests in a QEMU guest.
 # Prints one closing "N passed, M failed" line over the stages.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ stage "vitest on node $(node --version)" pnpm -r --workspace-concurrency=1 --rep
 for major in ${WARPDRIVE_NODE_MATRIX-22 24}; do
   stage "vitest on node $major" bash scripts/node-matrix.sh "$major"
 done
+stage "driver: wd_soft module in a QEMU guest" bash driver/test/run-driver-tests.sh
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
