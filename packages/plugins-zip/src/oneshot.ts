@@ -2,14 +2,14 @@
  * One-shot compress and decompress (async on the queue, sync inline).
  *
  * Output is allocated once: compress at the engine's worst-case bound,
- * decompress at the gzip ISIZE hint (or 8× the input, capped by
+ * decompress at the gzip ISIZE hint (or 8× the input up to 256 MiB, capped by
  * maxOutputLength), and the result is a subarray of that allocation (no
  * copy). If the decompressed data does not fit, the request is redone once
  * as an engine stream that fills geometrically growing chunks — linear in
  * the output, never a repeated re-decompression — with maxOutputLength
  * enforced per chunk, so a decompression bomb stops at the limit.
  */
-import type { BufferInput, PluginHost } from '@warpdrive/core';
+import { WD_MAX_REQ_LEN, WarpdriveError, type BufferInput, type PluginHost } from '@warpdrive/core';
 import { byteLength, type CompressRequest, type DecompressRequest, type StreamStepResult } from './codec.js';
 import { outputLimitError } from './errors.js';
 import { encodeGzipHeader } from './gzip-header.js';
@@ -23,6 +23,8 @@ const DEFAULT_HEADER = { deflate: 0, zlib: 2, gzip: 10 } as const;
 /** Deflate's best ratio is 1032:1; a larger ISIZE is not a single member's. */
 const MAX_RATIO = 1032;
 const FIRST_CHUNK = 64 * 1024;
+/** Largest first guess without a size hint; bigger outputs continue in chunks. */
+const MAX_GUESS = 256 * 1024 * 1024;
 const MAX_CHUNK = 8 * 1024 * 1024;
 
 /**
@@ -49,6 +51,11 @@ export function compressRequest(data: BufferInput, p: CompressParams, pool: Outp
   const n = byteLength(data, 'data');
   const header = p.gzip === undefined ? undefined : encodeGzipHeader(p.gzip, p.level);
   const size = (header?.length ?? DEFAULT_HEADER[p.format]) + rawBound(n) + TRAILER[p.format];
+  if (size > WD_MAX_REQ_LEN) {
+    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`data\` is too large for one request (${n} bytes): use createCompressStream()`, {
+      details: { argument: 'data' },
+    });
+  }
   return { src: data, dst: outputBuffer(size, pool), opFlags: ZIP_FMT[p.format] | (p.level << ZIP_LEVEL_SHIFT), header };
 }
 
@@ -56,16 +63,16 @@ function decompressFlags(p: DecompressParams): number {
   return ZIP_FMT[p.format] | (p.multiMember ? ZIP_F_MULTI_MEMBER : 0);
 }
 
-/** First output size: ISIZE of the last gzip member, else 8× the input. */
+/** First output size: ISIZE of the last gzip member, else 8× the input (≤ 256 MiB). */
 function outputGuess(src: Uint8Array, p: DecompressParams): number {
   const n = src.byteLength;
-  let guess = n * 8 + 1024;
+  let guess = Math.min(n * 8 + 1024, MAX_GUESS);
   const gzip = p.format === 'gzip' || (p.format === 'auto' && src[0] === 0x1f);
   if (gzip && n >= 18) {
     const isize = (src[n - 4]! | (src[n - 3]! << 8) | (src[n - 2]! << 16) | (src[n - 1]! << 24)) >>> 0;
     if (isize <= n * MAX_RATIO) guess = isize;
   }
-  return Math.max(1, Math.min(guess, p.maxOutputLength));
+  return Math.max(1, Math.min(guess, p.maxOutputLength, WD_MAX_REQ_LEN));
 }
 
 /** Build the first decompress request. */

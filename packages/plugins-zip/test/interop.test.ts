@@ -157,6 +157,14 @@ describe("others' output is read by us", () => {
     expect(zlib.gunzipSync(multi).equals(text)).toBe(true);
   });
 
+  it('multi-member gzip and empty members written by python are decoded whole', async () => {
+    const multi = py('import gzip\nd = sys.stdin.buffer.read()\nsys.stdout.buffer.write(gzip.compress(d[:777], 1) + gzip.compress(b"", 6) + gzip.compress(d[777:], 9))', text);
+    expect((await ctx.decompress(multi)).equals(text)).toBe(true);
+    expect(ctx.decompressSync(multi, { format: 'gzip' }).equals(text)).toBe(true);
+    const empty = py('import gzip\nsys.stdout.buffer.write(gzip.compress(b""))', Buffer.alloc(0));
+    expect((await ctx.decompress(empty)).length).toBe(0);
+  });
+
   it('a gzip header with FHCRC, FEXTRA, FNAME and FCOMMENT is validated and skipped', async () => {
     const body = zlib.deflateRawSync(text);
     const trailer = Buffer.alloc(8);
