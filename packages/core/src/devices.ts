@@ -24,7 +24,13 @@ export interface DeviceInfo {
   readonly algorithms: readonly string[];
   /** Device flags (uacce `flags`; for the soft device its `WD_FEAT_*` bits). */
   readonly flags: number;
-  /** Addresses in descriptors are process VAs. */
+  /**
+   * Addresses in descriptors are process VAs. For uacce devices this is the
+   * `UACCE_DEV_SVA` flag (IOMMU SVA), except for api `wd_soft_v1`: the
+   * warpdrive kernel driver implements SVA in software (its workers enter
+   * the owner's mm), which uacce's `flags` cannot express, so it is SVA
+   * whatever `flags` says.
+   */
   readonly sva: boolean;
   /** Queues that can still be opened; null if unlimited or not reported. */
   readonly availableInstances: number | null;
@@ -79,7 +85,7 @@ function uacceDevice(name: string, dir: string): DeviceInfo {
       api: a.api,
       algorithms: a.algorithms,
       flags: a.flags,
-      sva: (a.flags & UACCE_DEV_SVA) !== 0,
+      sva: (a.flags & UACCE_DEV_SVA) !== 0 || a.api === WD_SOFT_API_V1,
       availableInstances: a.availableInstances,
       numaNode: a.numaNode,
       ...(regionSizes === undefined ? {} : { regionSizes }),

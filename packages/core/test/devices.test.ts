@@ -58,11 +58,18 @@ describe('listDevices', () => {
 
   it('accepts space-separated algorithms, decimal flags, numa_node -1 and no optional attributes', () => {
     const devices = listDevices({
-      sysfsRoot: tree({ 'wd_soft-0': { api: 'wd_soft_v1', algorithms: 'nop copy  crc32', flags: '4', available_instances: '2', 'device/numa_node': '-1' } }),
+      sysfsRoot: tree({ 'x-0': { api: 'x_v1', algorithms: 'nop copy  crc32', flags: '4', available_instances: '2', 'device/numa_node': '-1' } }),
     });
     expect(devices[1]).toMatchObject({ algorithms: ['nop', 'copy', 'crc32'], flags: 4, sva: false, numaNode: null, availableInstances: 2 });
     expect(devices[1]!.regionSizes).toBeUndefined();
     expect(devices[1]!.isolate).toBeUndefined();
+  });
+
+  it('reports the wd_soft kernel driver as SVA although uacce strips UACCE_DEV_SVA without an IOMMU', () => {
+    const devices = listDevices({
+      sysfsRoot: tree({ 'wd_soft-0': { api: 'wd_soft_v1', algorithms: 'nop copy crc32', flags: '0', available_instances: '64' } }),
+    });
+    expect(devices[1]).toMatchObject({ name: 'wd_soft-0', api: 'wd_soft_v1', flags: 0, sva: true, backend: 'uacce' });
   });
 
   it('a missing attribute gives that device an ERR_DEVICE_ATTRIBUTE naming attribute and file, others still listed', () => {
