@@ -65,7 +65,9 @@ export class Context implements PluginHost {
     this.queues = Object.freeze(queues);
     this.plugins = registry.plugins;
     this.ops = ops;
-    this.scheduler = createScheduler(policy, this.queues, 'ERR_CONTEXT_CLOSED');
+    // Context.close() is checked before any pick: the scheduler only finds
+    // every queue closed when they were closed one by one.
+    this.scheduler = createScheduler(policy, this.queues, 'ERR_QUEUE_CLOSED');
     this.single = queues.length === 1 ? queues[0] : undefined;
     this.path = `${device.name}:${device.api}:${device.backend}`;
     this.inline = new InlineExecutor(soft);
@@ -92,7 +94,8 @@ export class Context implements PluginHost {
    * Run a named operation of one of the context's plugins.
    * @param operation - e.g. `copy`
    * @param request - the operation's request object
-   * @throws WarpdriveError (as rejection) `ERR_CONTEXT_CLOSED`,
+   * @throws WarpdriveError (as rejection) `ERR_CONTEXT_CLOSED`, `ERR_QUEUE_CLOSED`
+   *   (every queue was closed on its own),
    *   `ERR_INVALID_ARGUMENT`, `ERR_UNSUPPORTED_OPERATION`, the encoder's errors,
    *   or a CQE status error (`ERR_OUTPUT_TOO_SMALL`, `ERR_DATA_CORRUPT`, ...)
    */
@@ -100,7 +103,15 @@ export class Context implements PluginHost {
     if (this.closePromise !== undefined) return Promise.reject(new WarpdriveError('ERR_CONTEXT_CLOSED', 'the context was closed'));
     const op = typeof operation === 'string' ? this.ops[operation] : undefined;
     if (op === undefined) return Promise.reject(unknownOperation(operation, this.ops));
-    return (this.single ?? this.scheduler.pick()).runOperation<R>(op, request);
+    let queue = this.single;
+    if (queue === undefined) {
+      try {
+        queue = this.scheduler.pick();
+      } catch (err) {
+        return Promise.reject(err); // every queue was closed one by one
+      }
+    }
+    return queue.runOperation<R>(op, request);
   }
 
   /**

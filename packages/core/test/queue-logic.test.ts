@@ -256,6 +256,19 @@ describe('close with requests in flight', () => {
   });
 });
 
+describe('every queue closed, context open', () => {
+  it('run() rejects (never throws) with ERR_QUEUE_CLOSED, as with a single queue', async () => {
+    for (const queues of [1, 2]) {
+      await ctx.close();
+      ctx = await open({ queues });
+      await Promise.all(ctx.queues.map((q) => q.close()));
+      let p: Promise<unknown> | undefined;
+      expect(() => { p = ctx.nop(); }).not.toThrow();
+      await expect(p).rejects.toMatchObject({ code: 'ERR_QUEUE_CLOSED' });
+    }
+  });
+});
+
 describe('scheduling across queues', () => {
   it('round-robin spreads requests evenly', async () => {
     await ctx.close();
