@@ -125,9 +125,10 @@ abstract class Session {
   }
 
   /** Run a stream step synchronously. */
-  protected sync<R>(op: string, request: CryptoRequest<R>): R {
+  protected sync<R>(op: string, request: () => CryptoRequest<R>): R {
+    this.check();
     if (this.chained > 0) throw busy();
-    return this.host.runSync<R>(op, request);
+    return this.host.runSync<R>(op, request());
   }
 
   /**
@@ -267,8 +268,8 @@ export class CipherSession extends Session {
     this.stream = { decrypt, iv: cipherIv(o.iv, this.info), aad: cipherAad(o.aad, this.info), pending: 0 };
   }
 
+  // Not checked for close here: chained steps queued before close() still run.
   private streamRequest(data: Uint8Array, final: boolean, fo: Record<string, unknown>, outArg: unknown): CryptoRequest<any> {
-    this.check();
     const s = this.stream;
     if (s === undefined) throw new WarpdriveError('ERR_INVALID_ARGUMENT', 'no stream started: call start({ iv }) first', { details: { argument: 'start' } });
     const info = this.info;
@@ -336,7 +337,7 @@ export class CipherSession extends Session {
   updateSync(data: Bytes, options: { readonly out?: Bytes } = {}): Buffer {
     const o = optionsObject(options);
     try {
-      return this.sync(OPS.sessionCipher, this.streamRequest(input(data), false, o, o.out));
+      return this.sync(OPS.sessionCipher, () => this.streamRequest(input(data), false, o, o.out));
     } catch (err) {
       if ((err as WarpdriveError).code !== 'ERR_DEVICE_BUSY') this.failed(false);
       throw err;
@@ -346,7 +347,7 @@ export class CipherSession extends Session {
   finalSync(options: StreamFinalOptions = {}): StreamFinalResult {
     const o = optionsObject(options);
     try {
-      return this.sync(OPS.sessionCipher, this.streamRequest(new Uint8Array(0), true, o, o.out));
+      return this.sync(OPS.sessionCipher, () => this.streamRequest(new Uint8Array(0), true, o, o.out));
     } catch (err) {
       if ((err as WarpdriveError).code !== 'ERR_DEVICE_BUSY') this.failed(false);
       throw err;
@@ -372,7 +373,6 @@ export class HashSession extends Session {
   }
 
   private request(src: Uint8Array, final: boolean, out: unknown): CryptoRequest<any> {
-    this.check();
     const n = final ? this.info.digestLength : 0;
     const dst = final ? output(out, n, undefined) : undefined;
     return {
@@ -400,10 +400,10 @@ export class HashSession extends Session {
   }
   /** {@link HashSession.update} on the calling thread. */
   updateSync(data: Bytes): void {
-    this.sync(OPS.sessionHash, this.request(input(data), false, undefined));
+    this.sync(OPS.sessionHash, () => this.request(input(data), false, undefined));
   }
   /** {@link HashSession.digest} on the calling thread. */
   digestSync(options: { readonly out?: Bytes } = {}): Buffer {
-    return this.sync(OPS.sessionHash, this.request(new Uint8Array(0), true, optionsObject(options).out));
+    return this.sync(OPS.sessionHash, () => this.request(new Uint8Array(0), true, optionsObject(options).out));
   }
 }
