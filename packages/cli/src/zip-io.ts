@@ -2,8 +2,8 @@
  * What `warpdrive compress` and `warpdrive decompress` share: argument
  * parsing, input/output files with atomic replacement, and the progress bar.
  */
-import { createReadStream, unlinkSync } from 'node:fs';
-import { access, open, rename, stat, unlink } from 'node:fs/promises';
+import { createReadStream, createWriteStream, openSync, unlinkSync } from 'node:fs';
+import { access, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -116,23 +116,30 @@ async function fileSink(path: string, force: boolean): Promise<Sink> {
   }
   // Same directory, so the final rename is atomic and never crosses filesystems.
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'wx', 0o644).catch((err: NodeJS.ErrnoException) => {
-    throw new CommandFailure(`${path}: cannot create output (${err.code ?? err.message})`);
-  });
-  const stream = handle.createWriteStream();
   const cleanup = (): void => {
     try {
       unlinkSync(tmp); // from a signal handler: must be synchronous
     } catch {
-      /* already gone */
+      /* not created yet, or already gone */
     }
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     cleanup();
     process.kill(process.pid, signal);
   };
+  // Handlers first, and a synchronous create: a signal handled on this
+  // thread then always sees the temp file if it exists.
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+  } catch (err) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    throw new CommandFailure(`${path}: cannot create output (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const stream = createWriteStream('', { fd });
   const unhook = (): void => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
