@@ -39,6 +39,11 @@ static const struct {
 
 static const size_t trailer_size[3] = { 0, 4, 8 };
 
+int zip_isal_level(unsigned level)
+{
+	return level <= 9 && level_map[level].engine == BODY_ISAL ? level_map[level].level : -1;
+}
+
 /* Raw deflate of src into out; returns bytes written, 0 if it does not fit, -1 on ENOMEM. */
 static long body_compress(unsigned level, const uint8_t *src, size_t n, uint8_t *out, size_t cap)
 {
@@ -48,29 +53,29 @@ static long body_compress(unsigned level, const uint8_t *src, size_t n, uint8_t 
 		return (long)zip_stored_write(src, n, out);
 	}
 	if (level_map[level].engine == BODY_ISAL) {
-		struct isal_zstream s;
+		struct isal_zstream *s = zip_isal_stream();
 		uint32_t size;
 		uint8_t *buf = zip_isal_buf((unsigned)level_map[level].level, &size);
 
-		if (!buf)
+		if (!buf || !s)
 			return -1;
-		isal_deflate_stateless_init(&s);
-		s.level = (uint32_t)level_map[level].level;
-		s.level_buf = buf;
-		s.level_buf_size = size;
-		s.gzip_flag = IGZIP_DEFLATE;
-		s.end_of_stream = 1;
-		s.flush = NO_FLUSH;
-		s.next_in = (uint8_t *)src;
-		s.avail_in = (uint32_t)n;
-		s.next_out = out;
-		s.avail_out = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+		isal_deflate_stateless_init(s);
+		s->level = (uint32_t)level_map[level].level;
+		s->level_buf = buf;
+		s->level_buf_size = size;
+		s->gzip_flag = IGZIP_DEFLATE;
+		s->end_of_stream = 1;
+		s->flush = NO_FLUSH;
+		s->next_in = (uint8_t *)src;
+		s->avail_in = (uint32_t)n;
+		s->next_out = out;
+		s->avail_out = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
 		/* The stateless API falls back to stored blocks for incompressible
-		 * input (the stateful one would expand it); it fails only if even
-		 * those do not fit. */
-		if (isal_deflate_stateless(&s) != COMP_OK)
+		 * input (the stateful one would expand it at level 0); it fails only
+		 * if even those do not fit. */
+		if (isal_deflate_stateless(s) != COMP_OK)
 			return 0;
-		return (long)s.total_out;
+		return (long)s->total_out;
 	}
 	{
 		struct libdeflate_compressor *c = zip_ldc(level_map[level].level);

@@ -18,6 +18,7 @@ struct scratch {
 	struct libdeflate_decompressor *ldd;
 	uint8_t *isal_buf;
 	uint32_t isal_size;
+	struct isal_zstream *isal_stream;	/* 82 KB: too big for a worker's stack */
 };
 
 static pthread_key_t scratch_key;
@@ -35,6 +36,7 @@ static void scratch_free(void *p)
 	if (s->ldd)
 		libdeflate_free_decompressor(s->ldd);
 	free(s->isal_buf);
+	free(s->isal_stream);
 	free(s);
 }
 
@@ -99,4 +101,15 @@ uint8_t *zip_isal_buf(unsigned level, uint32_t *size)
 	}
 	*size = sizes[level];
 	return s->isal_buf;
+}
+
+struct isal_zstream *zip_isal_stream(void)
+{
+	struct scratch *s = scratch();
+
+	if (!s)
+		return NULL;
+	if (!s->isal_stream)
+		s->isal_stream = malloc(sizeof(*s->isal_stream));
+	return s->isal_stream;
 }

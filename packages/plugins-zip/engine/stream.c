@@ -9,12 +9,18 @@
  * pointer dereference. A stream is driven by one request at a time (a
  * second concurrent one gets -EBUSY). States are freed by STREAM_END, and
  * every leftover one when the library is unloaded (the device closed).
+ *
+ * Deflate streams at the levels one-shot compression gives to ISA-L run on
+ * ISA-L's stateful API (never its level 0, which would expand incompressible
+ * input): the header is written from a pending buffer, ISA-L writes the body
+ * and the trailer (IGZIP_*_NO_HDR). Every other stream is zlib.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <isa-l/igzip_lib.h>
 #include "zip_engine.h"
 
 #define MAX_STREAMS	(1u << 20)
@@ -26,6 +32,10 @@ struct zstate {
 	unsigned format;
 	gz_header gzh;		/* deflate + gzip: header fields, pointing into hdr */
 	uint8_t *hdr;		/* copy of the parameter block, NUL-terminated fields */
+	struct isal_zstream *isal;	/* set: an ISA-L stateful deflate stream */
+	uint8_t *isal_buf;
+	uint8_t *pend;		/* ISA-L: header bytes not yet written */
+	uint32_t pend_len, pend_pos;
 };
 
 struct slot {
@@ -122,10 +132,47 @@ static void zstate_free(struct zstate *s)
 {
 	if (s->inflate)
 		inflateEnd(&s->z);
-	else
+	else if (!s->isal)
 		deflateEnd(&s->z);
+	free(s->isal);
+	free(s->isal_buf);
+	free(s->pend);
 	free(s->hdr);
 	free(s);
+}
+
+static uint32_t isal_buf_size(int level)
+{
+	return level == 1 ? ISAL_DEF_LVL1_DEFAULT : level == 2 ? ISAL_DEF_LVL2_DEFAULT : ISAL_DEF_LVL3_DEFAULT;
+}
+
+/* An ISA-L stateful deflate stream; the header goes out first from pend. */
+static int isal_setup(struct zstate *s, unsigned format, unsigned level, int isal_level,
+		      const uint8_t *param, uint32_t param_len)
+{
+	static const uint16_t flag[3] = { IGZIP_DEFLATE, IGZIP_ZLIB_NO_HDR, IGZIP_GZIP_NO_HDR };
+	struct zip_gzip_header h;
+	uint8_t def[10];
+
+	if (param_len && (zip_gzip_parse(param, param_len, &h) || h.size != param_len))
+		return -EINVAL;
+	if (!param_len) {
+		param_len = (uint32_t)zip_header_default(format, level, def);
+		param = def;
+	}
+	s->isal = malloc(sizeof(*s->isal));
+	s->isal_buf = malloc(isal_buf_size(isal_level));
+	s->pend = malloc(param_len ? param_len : 1);
+	if (!s->isal || !s->isal_buf || !s->pend)
+		return -ENOMEM;
+	memcpy(s->pend, param, param_len);
+	s->pend_len = param_len;
+	isal_deflate_init(s->isal);
+	s->isal->level = (uint32_t)isal_level;
+	s->isal->level_buf = s->isal_buf;
+	s->isal->level_buf_size = isal_buf_size(isal_level);
+	s->isal->gzip_flag = flag[format];
+	return 0;
 }
 
 static int window_bits(unsigned format)
@@ -181,6 +228,18 @@ void zip_stream_init(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 	s->inflate = inflating;
 	s->format = format;
 	s->multi = (sqe->op_flags & ZIP_F_MULTI_MEMBER) != 0;
+	if (!inflating && zip_isal_level(level) > 0) {
+		err = isal_setup(s, format, level, zip_isal_level(level), ZIP_PTR(sqe->param_addr), sqe->param_len);
+		if (!err)
+			err = table_add(s, &handle);
+		if (err) {
+			zstate_free(s);
+			return zip_fail(cqe, err, err == -EINVAL ? ZIP_DETAIL_BAD_PARAM : ZIP_DETAIL_NONE);
+		}
+		cqe->status = 0;
+		cqe->aux = handle;
+		return;
+	}
 	if (inflating) {
 		ret = inflateInit2(&s->z, window_bits(format));
 		if (ret == Z_OK && format == ZIP_FMT_AUTO)
@@ -210,6 +269,48 @@ static int stream_op_valid(const struct wd_sqe *sqe, uint32_t allowed_flags)
 		 (sqe->src_len && !sqe->src_addr) || (sqe->dst_len && !sqe->dst_addr));
 }
 
+static void isal_step(struct zstate *s, const struct wd_sqe *sqe, struct wd_cqe *cqe, unsigned flush)
+{
+	static const uint16_t isal_flush[4] = { NO_FLUSH, SYNC_FLUSH, FULL_FLUSH, NO_FLUSH };
+	struct isal_zstream *z = s->isal;
+	uint8_t *out = ZIP_PTR(sqe->dst_addr);
+	uint32_t room = sqe->dst_len;
+
+	cqe->status = 0;
+	if (s->pend_pos < s->pend_len) {
+		uint32_t n = s->pend_len - s->pend_pos < room ? s->pend_len - s->pend_pos : room;
+
+		memcpy(out, s->pend + s->pend_pos, n);
+		s->pend_pos += n;
+		out += n;
+		room -= n;
+		if (s->pend_pos < s->pend_len) {
+			cqe->produced = sqe->dst_len;
+			cqe->flags = WD_CQE_F_MORE;
+			return;
+		}
+	}
+	z->next_in = ZIP_PTR(sqe->src_addr);
+	z->avail_in = sqe->src_len;
+	z->next_out = out;
+	z->avail_out = room;
+	z->flush = isal_flush[flush];
+	if (flush == ZIP_FLUSH_FINISH)
+		z->end_of_stream = 1;
+	if (isal_deflate(z) != COMP_OK) {
+		cqe->status = -EINVAL;
+		return;
+	}
+	cqe->consumed = sqe->src_len - z->avail_in;
+	cqe->produced = sqe->dst_len - z->avail_out;
+	if (z->internal_state.state == ZSTATE_END) {
+		s->ended = 1;
+		cqe->aux = ZIP_AUX_END;
+	} else if (z->avail_out == 0) {
+		cqe->flags = WD_CQE_F_MORE;
+	}
+}
+
 void zip_stream_deflate(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 {
 	static const int flush_mode[4] = { Z_NO_FLUSH, Z_SYNC_FLUSH, Z_FULL_FLUSH, Z_FINISH };
@@ -225,6 +326,11 @@ void zip_stream_deflate(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 	if (s->inflate || s->ended) {
 		stream_put(sqe->ctx_addr);
 		return zip_fail(cqe, -EINVAL, s->inflate ? ZIP_DETAIL_DIRECTION : ZIP_DETAIL_ENDED);
+	}
+	if (s->isal) {
+		isal_step(s, sqe, cqe, flush);
+		stream_put(sqe->ctx_addr);
+		return;
 	}
 	s->z.next_in = ZIP_PTR(sqe->src_addr);
 	s->z.avail_in = sqe->src_len;

@@ -99,6 +99,11 @@ uint32_t zip_stream_live(void);
 struct libdeflate_compressor *zip_ldc(int level);
 struct libdeflate_decompressor *zip_ldd(void);
 uint8_t *zip_isal_buf(unsigned level, uint32_t *size);
+struct isal_zstream *zip_isal_stream(void);
+
+/* The ISA-L level used for a nominal level by one-shot compression and
+ * streams (-1: not ISA-L). */
+int zip_isal_level(unsigned level);
 
 static inline void zip_fail(struct wd_cqe *cqe, int status, unsigned detail)
 {

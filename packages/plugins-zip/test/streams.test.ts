@@ -64,9 +64,9 @@ describe('node:stream Transforms', () => {
     expect((await collect([nodeCompress('zlib', text)], ctx.createDecompressStream())).equals(text)).toBe(true);
   });
 
-  for (const kind of ['sync', 'full'] as const) {
-    it(`flush('${kind}') makes everything written so far decodable`, async () => {
-      const stream = ctx.createCompressStream({ format: 'zlib', level: 6 });
+  for (const [kind, level] of [['sync', 6], ['full', 6], ['sync', 1], ['full', 2]] as const) {
+    it(`flush('${kind}') at level ${level} (${level < 3 ? 'ISA-L' : 'zlib'} stream) makes everything written so far decodable`, async () => {
+      const stream = ctx.createCompressStream({ format: 'zlib', level });
       const parts: Buffer[] = [];
       stream.on('data', (c: Buffer) => parts.push(c));
       stream.write(text.subarray(0, 50000));
@@ -149,11 +149,32 @@ describe('node:stream Transforms', () => {
     expect(await ctx.zipLiveStreams()).toBe(base);
   });
 
-  it('gzip header fields are written by the compress stream too', async () => {
-    const out = await collect([text], ctx.createCompressStream({ gzip: { name: 'streamed.txt', mtime: 1_700_000_000 } }));
-    expect(out.includes(Buffer.from('streamed.txt\0'))).toBe(true);
-    expect(out.readUInt32LE(4)).toBe(1_700_000_000);
-    expect(zlib.gunzipSync(out).equals(text)).toBe(true);
+  it('gzip header fields are written by the compress stream too (zlib and ISA-L levels)', async () => {
+    for (const level of [1, 2, 6] as const) {
+      const out = await collect(pieces(text, [1000]), ctx.createCompressStream({ level, gzip: { name: 'streamed.txt', mtime: 1_700_000_000 } }));
+      expect(out.subarray(10, 23).equals(Buffer.from('streamed.txt\0')), `level ${level}`).toBe(true);
+      expect(out.readUInt32LE(4)).toBe(1_700_000_000);
+      expect(zlib.gunzipSync(out).equals(text)).toBe(true);
+    }
+  });
+
+  it('incompressible input through ISA-L stream levels does not expand beyond stored blocks', async () => {
+    const rnd = Buffer.alloc(1 << 20);
+    for (let i = 0; i < rnd.length; i += 4) rnd.writeUInt32LE((Math.imul(i + 1, 2654435761) ^ Math.imul(i >>> 7, 40503)) >>> 0, i);
+    for (const level of [1, 2] as const) {
+      for (const format of FORMATS) {
+        const out = await collect(pieces(rnd, [65536, 3]), ctx.createCompressStream({ format, level }));
+        expect(out.length, `${format} level ${level}`).toBeLessThan(rnd.length + rnd.length / 100 + 64);
+        expect(nodeDecompress(format, out).equals(rnd)).toBe(true);
+      }
+    }
+  });
+
+  it('a tiny chunkSize forces many MORE round trips, including for the header, and stays correct', async () => {
+    for (const level of [1, 6] as const) {
+      const out = await collect([text.subarray(0, 50_000)], ctx.createCompressStream({ level, chunkSize: 64, gzip: { name: 'x'.repeat(200) } }));
+      expect(zlib.gunzipSync(out).equals(text.subarray(0, 50_000)), `level ${level}`).toBe(true);
+    }
   });
 
   it('write after end and a closed context fail with typed errors', async () => {

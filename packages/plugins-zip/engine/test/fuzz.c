@@ -108,6 +108,24 @@ static void *worker(void *arg)
 		if (!allowed(st))
 			fail("random sqe", st);
 		if (sqe.opcode == ZIP_OP_STREAM_INIT && st == 0) {
+			uint64_t h = cqe.aux;
+			int inflating = (sqe.op_flags & ZIP_F_DECOMPRESS) != 0;
+
+			/* Drive the new stream with random data and flush modes. */
+			for (k = 0; k < 4; k++) {
+				memset(&sqe, 0, sizeof(sqe));
+				sqe.opcode = inflating ? ZIP_OP_STREAM_INFLATE : ZIP_OP_STREAM_DEFLATE;
+				sqe.op_flags = (uint32_t)(rng(&seed) % (inflating ? 2 : 4));
+				sqe.ctx_addr = h;
+				sqe.src_addr = (uintptr_t)(inflating ? comp : text);
+				sqe.src_len = (uint32_t)(rng(&seed) % ((inflating ? clen : n) + 1));
+				sqe.dst_addr = (uintptr_t)out;
+				sqe.dst_len = (uint32_t)(rng(&seed) % 4096);
+				st = run(&sqe, &cqe);
+				if (!allowed(st) || cqe.produced > sqe.dst_len || cqe.consumed > sqe.src_len)
+					fail("stream step", st);
+			}
+			cqe.aux = h;
 			memset(&sqe, 0, sizeof(sqe));
 			sqe.opcode = ZIP_OP_STREAM_END;
 			sqe.ctx_addr = cqe.aux;
