@@ -149,7 +149,10 @@ export function output(value: unknown, need: number, src: Uint8Array | undefined
   if (value === undefined) return Buffer.allocUnsafe(need);
   const out = bytes(value, 'out');
   if (out.byteLength < need) throw argError('out', `\`out\` must be at least ${need} bytes, got ${out.byteLength}`, 'ERR_BUFFER_TOO_SMALL');
-  if (src !== undefined && src.byteLength > 0 && out.byteLength > 0) {
+  // Views of different ArrayBuffers cannot overlap (V8 never aliases backing
+  // stores we did not map ourselves), so the address math is only needed
+  // when they share one.
+  if (src !== undefined && src.buffer === out.buffer && src.byteLength > 0 && out.byteLength > 0) {
     const a = addressOf(src, 'data');
     const b = addressOf(out, 'out');
     if (a !== b && a < b + out.byteLength && b < a + src.byteLength) {
@@ -161,5 +164,6 @@ export function output(value: unknown, need: number, src: Uint8Array | undefined
 
 /** A Buffer over the first `n` bytes of `view` (no copy). */
 export function prefix(view: Uint8Array, n: number): Buffer {
+  if (n === view.byteLength && Buffer.isBuffer(view)) return view;
   return Buffer.from(view.buffer, view.byteOffset, n);
 }
