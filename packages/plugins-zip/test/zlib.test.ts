@@ -5,7 +5,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import * as nodeZlib from 'node:zlib';
+import nodeZlibDefault, * as nodeZlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import wdZlib, * as wd from '../src/zlib/index.js';
 
@@ -246,6 +246,10 @@ describe('callback and promise forms', () => {
     expect(wd.constants.Z_BEST_SPEED).toBe(1);
     expect(wdZlib.constants).toBe(nodeZlib.constants);
     expect(wd.codes.Z_DATA_ERROR).toBe(-3);
+    // legacy top-level constants of the default export (zlib.Z_SYNC_FLUSH)
+    const legacy = (z: object): unknown => (z as Record<string, unknown>).Z_SYNC_FLUSH;
+    expect(legacy(wdZlib)).toBe(legacy(nodeZlibDefault));
+    expect(Object.keys(wdZlib)).not.toContain('Z_SYNC_FLUSH');
   });
 });
 

@@ -20,7 +20,7 @@
  * the process alive when idle.
  */
 import { promisify } from 'node:util';
-import * as nodeZlib from 'node:zlib';
+import nodeZlibModule, * as nodeZlib from 'node:zlib';
 import { runAsync, runCallback, runSync, type ZlibCallback } from './one-shot.js';
 import { createStream, type ZlibStream } from './streams.js';
 import type { Mode, ZlibOptions } from './options.js';
@@ -137,5 +137,13 @@ const zlib = {
   promises, constants, codes, crc32,
   brotliCompress, brotliCompressSync, brotliDecompress, brotliDecompressSync, createBrotliCompress, createBrotliDecompress,
 };
+// node's legacy top-level constants (zlib.Z_SYNC_FLUSH, as node-fetch uses),
+// non-enumerable on the default export exactly like node's
+for (const name of Object.getOwnPropertyNames(nodeZlibModule)) {
+  if (name.startsWith('Z_')) {
+    Object.defineProperty(zlib, name, { value: (nodeZlibModule as unknown as Record<string, number>)[name], enumerable: false });
+  }
+}
+
 /** Default export shaped like `import zlib from 'node:zlib'`. */
 export default zlib;
