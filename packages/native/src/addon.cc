@@ -7,6 +7,7 @@
 #include "address.h"
 #include "soft_device.h"
 #include "soft_queue.h"
+#include "uacce_queue.h"
 
 namespace wd {
 
@@ -16,6 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(data);
   data->device_ctor = Napi::Persistent(SoftDevice::Init(env));
   data->queue_ctor = Napi::Persistent(SoftQueue::Init(env));
+  data->uacce_queue_ctor = Napi::Persistent(UacceQueue::Init(env));
   if (!InstallEnvCleanup(env, data)) {
     Napi::Error::New(env, "warpdrive_native: cannot install the env cleanup hook").ThrowAsJavaScriptException();
     return exports;
@@ -25,6 +27,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("availableCpus", Napi::Function::New(env, AvailableCpus, "availableCpus"));
   exports.Set("resources", Napi::Function::New(env, ResourcesSnapshot, "resources"));
   exports.Set("SoftDevice", data->device_ctor.Value());
+  exports.Set("openUacceQueue", Napi::Function::New(env, UacceQueue::Open, "openUacceQueue"));
   exports.Set("path", AddonPath());
   return exports;
 }

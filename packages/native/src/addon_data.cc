@@ -2,6 +2,7 @@
 
 #include "device_core.h"
 #include "soft_queue.h"
+#include "uacce_queue.h"
 
 namespace wd {
 namespace {
@@ -36,6 +37,12 @@ void OnEnvCleanup(napi_async_cleanup_hook_handle handle, void* arg) {
     q->TearDownForEnvExit(&OnHandleClosed, tracker);
   }
   data->open_queues.clear();
+  // Kernel queues: PUT_Q (the driver stops its worker), fds closed.
+  for (UacceQueue* q : data->open_uacce_queues) {
+    tracker->pending++;
+    q->TearDownForEnvExit(&OnHandleClosed, tracker);
+  }
+  data->open_uacce_queues.clear();
   OnHandleClosed(tracker);  // drop the initial count
 }
 

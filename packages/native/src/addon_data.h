@@ -12,6 +12,8 @@ namespace wd {
 
 class DeviceCore;
 class SoftQueue;
+class UacceQueue;
+class UacceHandle;
 
 struct AddonData {
   Napi::FunctionReference device_ctor;
@@ -19,6 +21,10 @@ struct AddonData {
   // Token that proves a SoftQueue construction comes from openQueue().
   const void* pending_queue_init = nullptr;
   std::set<SoftQueue*> open_queues;                // wrappers not finished yet
+  // Kernel (uacce) queues: constructor, its token, the open ones.
+  Napi::FunctionReference uacce_queue_ctor;
+  const UacceHandle* pending_uacce_handle = nullptr;
+  std::set<UacceQueue*> open_uacce_queues;
   std::vector<std::weak_ptr<DeviceCore>> devices;  // to stop at env exit
   bool tearing_down = false;
 

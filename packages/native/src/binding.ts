@@ -74,6 +74,49 @@ export interface SoftQueue {
   unref(): void;
 }
 
+/** Options of {@link NativeBinding.openUacceQueue}. The addon re-validates them. */
+export interface UacceQueueOptions {
+  /** Device node, e.g. `/dev/wd_soft-0` (api `wd_soft_v1`). */
+  readonly path: string;
+  /**
+   * Bytes to map of the DUS region: sysfs `region_dus_size`. uacce allows one
+   * mapping per region and the ring size is only known once mapped, so the
+   * whole region is mapped (pages past the rings are not backed).
+   */
+  readonly dusSize: number;
+  /** SQ depth (`WD_SOFT_IOCTL_SET_QP`), a power of two in 1..WD_RING_MAX_ENTRIES. */
+  readonly sqEntries: number;
+  /**
+   * How {@link UacceQueue.doorbell} wakes the driver: `'eventfd'` (default;
+   * a `write()` to a kick eventfd registered with `WD_SOFT_IOCTL_SET_KICK`,
+   * which does not take uacce's device-wide ioctl mutex) or `'ioctl'`
+   * (`WD_SOFT_IOCTL_DOORBELL`).
+   */
+  readonly doorbell?: 'eventfd' | 'ioctl';
+  /**
+   * Called on the opening thread's event loop (through `uv_poll` on the
+   * queue fd, readable while the CQ holds CQEs) when new CQEs may be in the
+   * CQ ring. Never re-entrant.
+   */
+  readonly onCompletion: () => void;
+}
+
+/**
+ * One queue of a uacce kernel device (`/dev/wd_soft-N`): the fd after
+ * `SET_QP` (SVA), both regions mapped and `START_Q`. Same contract as
+ * {@link SoftQueue}: `ring` is the DUS mapping (`struct wd_ring_info` at
+ * offset 0); `close()` issues `PUT_Q` (the driver's worker is stopped when it
+ * returns, SQEs it had not run complete with `-ECANCELED`), then on the loop
+ * calls `onCompletion` one last time, unmaps, closes the fds and calls
+ * `onClosed`. After that `ring` stays readable as zeroed memory (the device
+ * pages are swapped for anonymous ones, so the kernel queue is freed at
+ * close, not when the ArrayBuffer is collected).
+ */
+export interface UacceQueue extends SoftQueue {
+  /** The doorbell in use. */
+  readonly doorbellKind: 'eventfd' | 'ioctl';
+}
+
 /** A soft-device engine library loaded by {@link SoftDevice.loadEngine}. */
 export interface EngineInfo {
   readonly name: string;
@@ -120,7 +163,13 @@ export interface NativeBinding {
   /** Number of CPUs the process may run on (sched_getaffinity). */
   availableCpus(): number;
   readonly SoftDevice: SoftDeviceConstructor;
-  /** Counters for leak tests: live soft devices, queues, worker threads, open eventfds. */
+  /**
+   * Open a queue of a uacce kernel device. Throws an Error whose message
+   * names the failing step (`open /dev/wd_soft-0: Permission denied`,
+   * `WD_SOFT_IOCTL_SET_QP: ...`) and whose `errno` property is the errno.
+   */
+  openUacceQueue(options: UacceQueueOptions): UacceQueue;
+  /** Counters for leak tests: live soft devices, queues (soft and uacce), worker threads, open fds (eventfds, uacce queue fds). */
   resources(): { devices: number; queues: number; threads: number; fds: number };
   /** Absolute path of the loaded .node file. */
   readonly path: string;

@@ -16,6 +16,9 @@ class EventNotifier {
   static EventNotifier* Start(uv_loop_t* loop, int fd, Callback on_readable, void* arg, int* err);
   void Ref() { uv_ref(reinterpret_cast<uv_handle_t*>(&poll_)); }
   void Unref() { uv_unref(reinterpret_cast<uv_handle_t*>(&poll_)); }
+  // Stop / restart watching (a level-triggered fd that stays readable).
+  void Pause() { uv_poll_stop(&poll_); }
+  int Resume() { return uv_poll_start(&poll_, UV_READABLE, &EventNotifier::OnPoll); }
   // Stops watching; the object deletes itself once libuv is done with it,
   // then calls done(done_arg) if given. No callback runs after Close().
   void Close(Done done, void* done_arg);

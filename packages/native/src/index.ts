@@ -18,6 +18,8 @@ export type {
   SoftDeviceOptions,
   SoftQueue,
   SoftQueueOptions,
+  UacceQueue,
+  UacceQueueOptions,
 } from './binding.js';
 
 const ADDON_FILE = 'warpdrive_native.node';
