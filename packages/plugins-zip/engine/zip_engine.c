@@ -8,7 +8,23 @@
  * Each opcode checks its own op_flags and parameter block.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <zlib.h>
 #include "zip_engine.h"
+
+/* zlibVersion() of the zlib actually bound at run time, as 0xMmp0 (ZLIB_VERNUM style). */
+static uint32_t zlib_vernum(void)
+{
+	const char *v = zlibVersion();
+	char *end;
+	unsigned long major = strtoul(v, &end, 10), minor = 0, patch = 0;
+
+	if (*end == '.')
+		minor = strtoul(end + 1, &end, 10);
+	if (*end == '.')
+		patch = strtoul(end + 1, &end, 10);
+	return (uint32_t)(major << 12 | minor << 8 | patch << 4);
+}
 
 static int common_valid(const struct wd_sqe *sqe)
 {
@@ -27,6 +43,8 @@ static void zip_info(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 		return zip_fail(cqe, -EINVAL, ZIP_DETAIL_NONE);
 	cqe->status = 0;
 	cqe->aux = zip_stream_live();
+	cqe->consumed = zlib_vernum();
+	cqe->produced = ZLIB_VERNUM;	/* the zlib.h compiled against */
 }
 
 static void zip_run(const struct wd_sqe *sqe, struct wd_cqe *cqe)

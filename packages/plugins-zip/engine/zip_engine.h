@@ -19,7 +19,7 @@ enum zip_op {
 	ZIP_OP_STREAM_DEFLATE	= 0x13,	/* ctx_addr = handle, op_flags = flush */
 	ZIP_OP_STREAM_INFLATE	= 0x14,	/* ctx_addr = handle, op_flags = FINISH */
 	ZIP_OP_STREAM_END	= 0x15,	/* ctx_addr = handle: free it */
-	ZIP_OP_INFO		= 0x16,	/* cqe.aux = live streams */
+	ZIP_OP_INFO		= 0x16,	/* cqe.aux = live streams; consumed/produced = zlib run-time/compile-time version */
 	ZIP_OP_FIRST		= ZIP_OP_COMPRESS,
 	ZIP_OP_LAST		= ZIP_OP_INFO,
 };

@@ -150,3 +150,15 @@ describe('stream handles are validated, never dereferenced', () => {
     expect((await raw((s) => s.opcode(ZIP_OP.STREAM_END).ctxAddr(h))).status).toBe(0);
   });
 });
+
+describe('zlib binding', () => {
+  it("the engine runs the zlib it was compiled against: node's own (Chromium zlib) when built with node's zlib.h", async () => {
+    const r = await raw((s) => s.opcode(ZIP_OP.INFO));
+    expect(r.status).toBe(0);
+    // consumed = zlibVersion() bound at run time, produced = ZLIB_VERNUM of the header compiled against.
+    expect(r.consumed).toBe(r.produced);
+    const [major, minor, patch] = process.versions.zlib.split(/[.-]/).map(Number);
+    const nodeVernum = (major! << 12) | (minor! << 8) | (patch! << 4);
+    if (process.env.ZIP_ENGINE_ZLIB !== 'static') expect(r.consumed).toBe(nodeVernum);
+  });
+});
