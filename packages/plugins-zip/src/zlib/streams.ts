@@ -39,10 +39,11 @@ type PluginStream = Transform & { flush(kind?: 'sync' | 'full', callback?: () =>
 export function createStream(mode: Mode, options: unknown): ZlibStream {
   const r = resolveOptions(mode, options, false);
   const ctx = getDefaultContext();
+  const chunk = r.chunkSize === undefined ? {} : { chunkSize: r.chunkSize };
   const stream = (
     r.compress
-      ? ctx.createCompressStream({ format: r.format as ZipFormat, level: r.level as never, chunkSize: r.chunkSize })
-      : ctx.createDecompressStream({ format: r.format, chunkSize: r.chunkSize })
+      ? ctx.createCompressStream({ format: r.format as ZipFormat, level: r.level as never, ...chunk })
+      : ctx.createDecompressStream({ format: r.format, ...chunk })
   ) as unknown as PluginStream;
 
   // Errors reach users through destroy(err) (which also sets `errored`, what
