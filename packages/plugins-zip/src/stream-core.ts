@@ -120,7 +120,9 @@ export class StreamCore {
         emit(this.out.subarray(this.outPos, this.outPos + r.produced));
         this.outPos += r.produced;
       }
-      if (r.end) this.ended = true;
+      // An inflate stream at the end of a gzip member may still get another
+      // member in a later write: only the engine knows; ended = finished.
+      if (r.end && (!this.inflate || flush === 'finish')) this.ended = true;
       if (r.more) continue;
       if (offset < chunk.byteLength && !this.ended) {
         if (r.consumed === 0 && r.produced === 0) throw new WarpdriveError('ERR_DEVICE', 'the zip engine made no progress');

@@ -62,6 +62,17 @@ describe('node:stream Transforms', () => {
     const multi = Buffer.concat([nodeCompress('gzip', text.subarray(0, 1000)), nodeCompress('gzip', Buffer.alloc(0)), nodeCompress('gzip', text.subarray(1000))]);
     expect((await collect(pieces(multi, [333]), ctx.createDecompressStream({ chunkSize: 1024 }))).equals(text)).toBe(true);
     expect((await collect([nodeCompress('zlib', text)], ctx.createDecompressStream())).equals(text)).toBe(true);
+    // Write boundaries exactly at member boundaries.
+    const a = nodeCompress('gzip', text.subarray(0, 1000));
+    const b = nodeCompress('gzip', text.subarray(1000));
+    expect((await collect([a, b], ctx.createDecompressStream())).equals(text)).toBe(true);
+    const webOut: Uint8Array[] = [];
+    const src = Readable.toWeb(Readable.from([a, b])) as unknown as ReadableStream<Uint8Array>;
+    for await (const c of src.pipeThrough(ctx.decompressionStream())) webOut.push(c);
+    expect(Buffer.concat(webOut).equals(text)).toBe(true);
+    // ...and a zlib stream followed by anything is trailing data, even in a later write.
+    const z = nodeCompress('zlib', text.subarray(0, 1000));
+    await expect(collect([z, Buffer.from('xyz')], ctx.createDecompressStream())).rejects.toMatchObject({ code: 'ERR_DATA_CORRUPT', details: { reason: 'trailing-data' } });
   });
 
   for (const [kind, level] of [['sync', 6], ['full', 6], ['sync', 1], ['full', 2]] as const) {
