@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createContext } from '@warpdrive/core';
+import { UsageError, type Command, type CommandIo } from '../command.js';
+
+const usage = `Usage: warpdrive encrypt --alg ALG --key-file K --iv HEX [--aad-file F] [--tag-length N] [-o OUT] [IN]
+
+Encrypt IN (or stdin) with the crypto plugin on the soft device and write
+the ciphertext to OUT (or stdout). For GCM the tag (--tag-length bytes,
+default 16) is appended to the ciphertext. The whole input is held in
+memory (chunked, sessioned encryption: examples/encrypt-file).
+
+Options:
+  --alg ALG        aes-128|192|256-gcm, -ctr or -cbc
+  --key-file K     raw key bytes (16, 24 or 32), or the same as hex text
+  --iv HEX         the IV in hex (GCM: 12 bytes recommended; CTR/CBC: 16)
+  --aad-file F     GCM additional authenticated data
+  --tag-length N   GCM tag length: 4, 8, 12..16 (default 16)
+  --no-padding     CBC without PKCS#7 padding
+  -o, --output     output file; written to a temp file and renamed on success
+  -h, --help       show this help`;
+
+/** Arguments shared by encrypt and decrypt. */
+export interface CipherArgs {
+  readonly alg: string;
+  readonly key: Buffer;
+  readonly iv: Buffer;
+  readonly aad: Buffer | undefined;
+  readonly tagLength: number;
+  readonly padding: boolean;
+  readonly output: string | undefined;
+  readonly input: string | undefined;
+}
+
+/** Parse the encrypt/decrypt command line (reads the key and AAD files). */
+export async function parseCipherArgs(argv: readonly string[]): Promise<CipherArgs> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      alg: { type: 'string' },
+      'key-file': { type: 'string' },
+      iv: { type: 'string' },
+      'aad-file': { type: 'string' },
+      'tag-length': { type: 'string' },
+      'no-padding': { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+    },
+  });
+  if (positionals.length > 1) throw new UsageError('at most one input file');
+  if (values.alg === undefined) throw new UsageError('--alg is required');
+  if (values['key-file'] === undefined) throw new UsageError('--key-file is required');
+  if (values.iv === undefined || !/^([0-9a-fA-F]{2})+$/.test(values.iv)) throw new UsageError('--iv must be a non-empty even-length hex string');
+  const tagText = values['tag-length'] ?? '16';
+  if (!/^[0-9]+$/.test(tagText)) throw new UsageError(`--tag-length must be a number, got '${tagText}'`);
+  let key = await readFile(values['key-file']);
+  const text = key.toString('latin1').trim();
+  if (/^([0-9a-fA-F]{2}){16,32}$/.test(text) && [32, 48, 64].includes(text.length)) key = Buffer.from(text, 'hex');
+  return {
+    alg: values.alg,
+    key,
+    iv: Buffer.from(values.iv, 'hex'),
+    aad: values['aad-file'] === undefined ? undefined : await readFile(values['aad-file']),
+    tagLength: Number(tagText),
+    padding: !values['no-padding'],
+    output: values.output,
+    input: positionals[0] === '-' ? undefined : positionals[0],
+  };
+}
+
+/** The whole input: a file or stdin. */
+export async function readInput(path: string | undefined): Promise<Buffer> {
+  if (path !== undefined) return readFile(path);
+  const parts: Buffer[] = [];
+  for await (const chunk of process.stdin) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+/** Write the result only once it is complete: temp file + rename, or stdout. */
+export async function writeOutput(path: string | undefined, data: Uint8Array, io: CommandIo): Promise<void> {
+  if (path === undefined) {
+    await new Promise<void>((resolve, reject) => io.stdout.write(data, (err) => (err ? reject(err) : resolve())));
+    return;
+  }
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, data, { flag: 'wx' });
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** A context with the crypto plugin (loaded on demand: other commands never pay for it). */
+export async function cryptoContext() {
+  const { default: crypto } = await import('@warpdrive/plugin-crypto');
+  return createContext({ plugins: [crypto()] });
+}
+
+export const encryptCommand: Command = {
+  name: 'encrypt',
+  summary: 'encrypt a file or stdin (AES-GCM/CTR/CBC)',
+  usage,
+  async run(argv, io) {
+    const a = await parseCipherArgs(argv);
+    const ctx = await cryptoContext();
+    try {
+      const gcm = a.alg.toLowerCase().endsWith('-gcm');
+      const data = await readInput(a.input);
+      const { ciphertext, tag } = await ctx.encrypt(data, {
+        alg: a.alg, key: a.key, iv: a.iv, aad: a.aad, ...(gcm ? { tagLength: a.tagLength } : {}), ...(a.padding ? {} : { padding: false }),
+      });
+      await writeOutput(a.output, tag === undefined ? ciphertext : Buffer.concat([ciphertext, tag]), io);
+      return 0;
+    } finally {
+      await ctx.close();
+    }
+  },
+};
