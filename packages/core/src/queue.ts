@@ -438,9 +438,15 @@ export class Queue {
       this.complete(slot, cqe);
       head = (head + 1) >>> 0;
       reaped++;
+      // A decoder may close the queue: close() settled every other request
+      // (and cleared their resolvers); the closing path reaps the rest.
+      if (this.state !== OPEN) break;
     }
     if (reaped !== 0) this.advance(reaped);
-    this.refill();
+    if (this.state === OPEN) this.refill();
+    // Closed by a decoder or by an encoder run from refill(): leave the ref
+    // that keeps the loop alive until onClosed, and the raw waiters, to close().
+    if (this.state !== OPEN) return;
     this.deliverRaw();
     if (this.inflight === 0 && this.pending === 0 && this.referenced) this.setReferenced(false);
   }

@@ -256,6 +256,37 @@ describe('close with requests in flight', () => {
   });
 });
 
+describe('closing from inside a decoder', () => {
+  it('the rest of the reap batch settles with the close code, no exception escapes, close() settles', async () => {
+    const { definePlugin } = await import('../src/index.js');
+    let host: { close(): Promise<void> } | undefined;
+    let closing: Promise<void> | undefined;
+    const closer = definePlugin({
+      name: 'closer',
+      algorithms: ['closer'],
+      operations: {
+        closer: {
+          opcode: 0x00,
+          api: { wd_soft_v1: { prep: (sqe) => void sqe.opcode(0x00), complete: () => { closing ??= host!.close(); return 1; } } },
+        },
+      },
+    });
+    const c = await createContext({ plugins: [closer], depth: 4 });
+    host = c;
+    mockState.hold = true;
+    const results = Array.from({ length: 4 }, () => c.run('closer'));
+    await new Promise((r) => setImmediate(r));
+    release(); // all four CQEs arrive in one reap
+    const settled = await Promise.allSettled(results);
+    // The first one's decoder ran to completion, but close() settled it first.
+    expect([JSON.stringify({ status: 'fulfilled', value: 1 }), 'ERR_CONTEXT_CLOSED']).toContain(
+      settled[0]!.status === 'fulfilled' ? JSON.stringify(settled[0]) : (settled[0] as PromiseRejectedResult).reason.code,
+    );
+    for (const r of settled.slice(1)) expect(r).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CONTEXT_CLOSED' } });
+    await closing;
+  }, 5000);
+});
+
 describe('every queue closed, context open', () => {
   it('run() rejects (never throws) with ERR_QUEUE_CLOSED, as with a single queue', async () => {
     for (const queues of [1, 2]) {
