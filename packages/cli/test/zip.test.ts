@@ -51,6 +51,16 @@ function sample(bytes: number): Buffer {
 }
 const leftovers = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
 const hasGzip = spawnSync('gzip', ['--version']).status === 0;
+const hasPython = spawnSync('python3', ['-c', 'import zlib']).status === 0;
+/** Python's zlib with `wbits` (15 zlib, -15 raw, 31 gzip): 'd'ecompress or 'c'ompress stdin to stdout. */
+function python(op: 'c' | 'd', wbits: number, input: Buffer): Buffer {
+  const code = op === 'd'
+    ? `import sys,zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read(), ${wbits}))`
+    : `import sys,zlib; c=zlib.compressobj(6, zlib.DEFLATED, ${wbits}); sys.stdout.buffer.write(c.compress(sys.stdin.buffer.read())+c.flush())`;
+  const r = spawnSync('python3', ['-c', code], { input, maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(r.stderr.toString());
+  return r.stdout;
+}
 
 describe('warpdrive compress / decompress', () => {
   const data = sample(3 * 1024 * 1024 + 123);
@@ -96,6 +106,18 @@ describe('warpdrive compress / decompress', () => {
       expect(decode(c.stdout).equals(data.subarray(0, 200_000))).toBe(true);
       const d = await cli(['decompress', '--format', format], c.stdout);
       expect(d.stdout.equals(data.subarray(0, 200_000))).toBe(true);
+    });
+  }
+
+  for (const [format, wbits] of [['zlib', 15], ['deflate', -15], ['gzip', 31]] as const) {
+    it.runIf(hasPython)(`interoperates with Python's zlib both ways (--format ${format})`, async () => {
+      const part = data.subarray(0, 300_000);
+      const c = await cli(['compress', '--format', format, '--level', '1'], part);
+      expect(c.code, c.stderr).toBe(0);
+      expect(python('d', wbits, c.stdout).equals(part)).toBe(true);
+      const d = await cli(['decompress', '--format', format], python('c', wbits, part));
+      expect(d.code, d.stderr).toBe(0);
+      expect(d.stdout.equals(part)).toBe(true);
     });
   }
 
