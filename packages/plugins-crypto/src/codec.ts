@@ -3,8 +3,9 @@
  * parameter block (built by the caller, see makeParam) and its buffers; prep
  * pins them into the SQE, complete decodes or refines the failure.
  *
- * Key material travels in the parameter block; the block is zeroed as soon
- * as the completion is reaped, successful or not.
+ * Key material travels in the parameter block; its key bytes are zeroed as
+ * soon as the completion is reaped, successful or not, and the block is
+ * recycled.
  */
 import type { Cqe, OperationCodec, PinFn, SqeWriter } from '@warpdrive/core';
 import { PARAM } from './abi.js';
@@ -29,17 +30,53 @@ export interface CryptoRequest<R = unknown> {
   readonly done: (cqe: Cqe, request: CryptoRequest<R>) => R;
 }
 
+const SLOT = 128; // header + a 12..16-byte IV + a 32-byte key fit
+const SLAB_SLOTS = 64;
+const free: Buffer[] = [];
+const pooled = new WeakSet<Buffer>();
+
+/**
+ * A parameter block buffer: a pooled 128-byte slot (slots of one slab share
+ * a backing store, so pinning them hits core's address cache) or, for long
+ * IVs/HMAC keys, a fresh buffer. A slot returns to the pool only from
+ * `complete`, i.e. after the device is done with it.
+ */
+function takeParam(n: number): Buffer {
+  if (n > SLOT) return Buffer.allocUnsafe(n);
+  let p = free.pop();
+  if (p === undefined) {
+    const slab = new ArrayBuffer(SLOT * SLAB_SLOTS);
+    for (let i = 1; i < SLAB_SLOTS; i++) {
+      const slot = Buffer.from(slab, i * SLOT, SLOT);
+      pooled.add(slot);
+      free.push(slot);
+    }
+    p = Buffer.from(slab, 0, SLOT);
+    pooled.add(p);
+  }
+  return p;
+}
+
+/** Bytes of the block actually in use: header + IV + key. */
+export function paramLength(p: Buffer): number {
+  return PARAM.HEADER + p.readUInt16LE(PARAM.KEY_LEN) + p.readUInt16LE(PARAM.IV_LEN);
+}
+
 /** Build a parameter block: 48-byte header, then the IV, then the key. */
 export function makeParam(alg: number, flags: number, key?: Uint8Array, iv?: Uint8Array, tagLen = 0, tag?: Uint8Array): Buffer {
   const ivLen = iv === undefined ? 0 : iv.byteLength;
   const keyLen = key === undefined ? 0 : key.byteLength;
-  const p = Buffer.allocUnsafe(PARAM.HEADER + ivLen + keyLen);
-  p.fill(0, 0, PARAM.HEADER);
+  const p = takeParam(PARAM.HEADER + ivLen + keyLen);
   p.writeUInt32LE(alg, PARAM.ALG);
   p.writeUInt32LE(flags, PARAM.FLAGS);
   p.writeUInt16LE(keyLen, PARAM.KEY_LEN);
   p.writeUInt16LE(ivLen, PARAM.IV_LEN);
   p.writeUInt16LE(tagLen, PARAM.TAG_LEN);
+  p.writeUInt16LE(0, PARAM.RESV0);
+  p.writeUInt32LE(0, PARAM.AAD_ADDR);
+  p.writeUInt32LE(0, PARAM.AAD_ADDR + 4);
+  p.writeUInt32LE(0, PARAM.AAD_LEN);
+  p.writeUInt32LE(0, PARAM.RESV1);
   if (tag !== undefined) p.set(tag, PARAM.TAG);
   if (iv !== undefined) p.set(iv, PARAM.HEADER);
   if (key !== undefined) p.set(key, PARAM.HEADER + ivLen);
@@ -48,8 +85,16 @@ export function makeParam(alg: number, flags: number, key?: Uint8Array, iv?: Uin
 
 const TWO_32 = 4294967296;
 
-function wipe(request: CryptoRequest): void {
-  request.param?.fill(0);
+/** Zero the key material (and tag) of a finished request's block and recycle it. */
+function release(request: CryptoRequest): void {
+  const p = request.param;
+  if (p === undefined) return;
+  const keyLen = p.readUInt16LE(PARAM.KEY_LEN);
+  if (keyLen > 0) {
+    const at = PARAM.HEADER + p.readUInt16LE(PARAM.IV_LEN);
+    p.fill(0, at, at + keyLen);
+  }
+  if (pooled.has(p)) free.push(p);
 }
 
 /** The codec of `opcode`. */
@@ -65,7 +110,7 @@ export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unkno
           r.param.writeUInt32LE(Math.floor(a / TWO_32), PARAM.AAD_ADDR + 4);
           r.param.writeUInt32LE(r.aad.byteLength, PARAM.AAD_LEN);
         }
-        sqe.paramAddr(pin(r.param, 'param')).paramLen(r.param.byteLength);
+        sqe.paramAddr(pin(r.param, 'param')).paramLen(paramLength(r.param));
       }
       if (r.src !== undefined && r.src.byteLength > 0) sqe.srcAddr(pin(r.src, 'data')).srcLen(r.src.byteLength);
       if (r.dst !== undefined && r.dstLen > 0) sqe.dstAddr(pin(r.dst, 'out')).dstLen(r.dstLen);
@@ -73,7 +118,7 @@ export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unkno
     },
     complete(cqe: Cqe, r: CryptoRequest): unknown {
       if (cqe.status !== 0) {
-        wipe(r);
+        release(r);
         // The engine already zeroed what it wrote; wipe the whole window
         // anyway so a caller's `out` never holds unauthenticated plaintext.
         if (r.authDecrypt && r.dst !== undefined) r.dst.fill(0, 0, r.dstLen);
@@ -82,7 +127,7 @@ export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unkno
       try {
         return r.done(cqe, r);
       } finally {
-        wipe(r);
+        release(r);
       }
     },
   };
