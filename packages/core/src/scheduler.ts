@@ -2,6 +2,7 @@
  * Scheduler: picks the queue of each request among a context's queues.
  */
 import { WarpdriveError, type WarpdriveErrorCode } from './errors.js';
+import { formatValue } from './validate.js';
 
 /** What a scheduler needs to know about a queue. */
 export interface SchedulableQueue {
@@ -69,11 +70,22 @@ class LeastInFlight<Q extends SchedulableQueue> implements Scheduler<Q> {
  * @param policy - 'round-robin' or 'least-in-flight'
  * @param queues - the candidate queues (read at every pick, so closing one is seen)
  * @param closedCode - error code when every queue is closed
+ * @throws WarpdriveError `ERR_INVALID_ARGUMENT` for an unknown policy or a non-array `queues`
  */
 export function createScheduler<Q extends SchedulableQueue>(
   policy: SchedulePolicy,
   queues: readonly Q[],
   closedCode: WarpdriveErrorCode = 'ERR_QUEUE_CLOSED',
 ): Scheduler<Q> {
+  if (policy !== 'round-robin' && policy !== 'least-in-flight') {
+    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`policy\` must be 'round-robin' or 'least-in-flight', got ${formatValue(policy)}`, {
+      details: { argument: 'policy' },
+    });
+  }
+  if (!Array.isArray(queues)) {
+    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`queues\` must be an array of queues, got ${formatValue(queues)}`, {
+      details: { argument: 'queues' },
+    });
+  }
   return policy === 'round-robin' ? new RoundRobin(queues, closedCode) : new LeastInFlight(queues, closedCode);
 }

@@ -43,3 +43,14 @@ describe('scheduler policies', () => {
     expect(() => createScheduler('round-robin', qs).pick()).toThrowError(expect.objectContaining({ code: 'ERR_QUEUE_CLOSED' }));
   });
 });
+
+describe('createScheduler arguments', () => {
+  it('an unknown policy or a non-array of queues → ERR_INVALID_ARGUMENT naming it', () => {
+    expect(() => createScheduler('random' as never, queues([0]))).toThrowError(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', details: { argument: 'policy' } }),
+    );
+    expect(() => createScheduler('round-robin', null as never)).toThrowError(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', details: { argument: 'queues' } }),
+    );
+  });
+});
