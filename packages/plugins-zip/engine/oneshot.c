@@ -44,9 +44,19 @@ int zip_isal_level(unsigned level)
 	return level <= 9 && level_map[level].engine == BODY_ISAL ? level_map[level].level : -1;
 }
 
-/* Raw deflate of src into out; returns bytes written, 0 if it does not fit, -1 on ENOMEM. */
-static long body_compress(unsigned level, const uint8_t *src, size_t n, uint8_t *out, size_t cap)
+/*
+ * Raw deflate of src into out (cap includes room for the format's trailer);
+ * returns bytes written, 0 if it does not fit, -1 on ENOMEM. ISA-L also
+ * writes the trailer, its checksum fused with compression (*framed = 1).
+ */
+static long body_compress(unsigned format, unsigned level, const uint8_t *src, size_t n,
+			  uint8_t *out, size_t cap, int *framed)
 {
+	static const uint16_t isal_flag[3] = { IGZIP_DEFLATE, IGZIP_ZLIB_NO_HDR, IGZIP_GZIP_NO_HDR };
+
+	*framed = 0;
+	if (level_map[level].engine != BODY_ISAL)
+		cap -= trailer_size[format];
 	if (level_map[level].engine == BODY_STORED) {
 		if (cap < zip_stored_bound(n))
 			return 0;
@@ -63,7 +73,7 @@ static long body_compress(unsigned level, const uint8_t *src, size_t n, uint8_t 
 		s->level = (uint32_t)level_map[level].level;
 		s->level_buf = buf;
 		s->level_buf_size = size;
-		s->gzip_flag = IGZIP_DEFLATE;
+		s->gzip_flag = isal_flag[format];
 		s->end_of_stream = 1;
 		s->flush = NO_FLUSH;
 		s->next_in = (uint8_t *)src;
@@ -75,6 +85,7 @@ static long body_compress(unsigned level, const uint8_t *src, size_t n, uint8_t 
 		 * if even those do not fit. */
 		if (isal_deflate_stateless(s) != COMP_OK)
 			return 0;
+		*framed = 1;
 		return (long)s->total_out;
 	}
 	{
@@ -103,6 +114,7 @@ void zip_compress(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 	uint8_t *dst = ZIP_PTR(sqe->dst_addr);
 	size_t cap = sqe->dst_len, hdr, tlr;
 	uint32_t sum;
+	int framed;
 	long body;
 
 	if (format == ZIP_FMT_AUTO || level > 9 ||
@@ -128,11 +140,22 @@ void zip_compress(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 			return zip_fail(cqe, -ENOSPC, ZIP_DETAIL_NONE);
 		memcpy(dst, tmp, hdr);
 	}
-	body = body_compress(level, src, sqe->src_len, dst + hdr, cap - hdr - tlr);
+	body = body_compress(format, level, src, sqe->src_len, dst + hdr, cap - hdr, &framed);
 	if (body < 0)
 		return zip_fail(cqe, -ENOMEM, ZIP_DETAIL_NONE);
 	if (body == 0)
 		return zip_fail(cqe, -ENOSPC, ZIP_DETAIL_NONE);
+	if (framed) {
+		uint8_t *end = dst + hdr + body;
+
+		sum = format == ZIP_FMT_GZIP ? zip_load_le32(end - 8) :
+		      format == ZIP_FMT_ZLIB ? zip_load_be32(end - 4) : 0;
+		cqe->status = 0;
+		cqe->consumed = sqe->src_len;
+		cqe->produced = (uint32_t)(hdr + (size_t)body);
+		cqe->aux = sum;
+		return;
+	}
 	sum = checksum(format, src, sqe->src_len);
 	if (format == ZIP_FMT_GZIP) {
 		zip_store_le32(dst + hdr + body, sum);
