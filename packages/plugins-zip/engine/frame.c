@@ -3,8 +3,9 @@
  * frame.c - gzip (RFC 1952) and zlib (RFC 1950) framing, and stored blocks.
  *
  * The one-shot path compresses raw deflate with ISA-L or libdeflate and frames
- * it here (ISA-L appends its own trailer), so the same header writer and parser serve both engines and the
- * gzip header fields (name, comment, extra, mtime, os, FHCRC) are handled once.
+ * it here (ISA-L appends its own trailer), so the same header writer and
+ * parser serve both engines and the gzip header fields (name, comment, extra,
+ * mtime, os, FHCRC) are handled once.
  */
 #include <string.h>
 #include <libdeflate.h>
