@@ -14,13 +14,18 @@ import { PluginRegistry, type BoundOperation } from './registry.js';
 import { Queue, unknownOperation } from './queue.js';
 import { createScheduler, type SchedulePolicy, type Scheduler } from './scheduler.js';
 import { aggregateStats, type ContextStats } from './stats.js';
+import { openUacceQueue, restrictToDevice } from './uacce.js';
 import { contextOptionsSchema, parseOptions } from './validate.js';
 
 /** Options of {@link createContext}. */
 export interface ContextOptions<P extends readonly Plugin<any>[] = readonly Plugin<any>[]> {
   /** Plugins to register (explicit; may be empty). */
   readonly plugins: P;
-  /** 'auto' (default, the soft device for now), 'soft', 'uacce' or a device name. */
+  /**
+   * 'auto' (default: the soft device, or what the environment variable
+   * `WARPDRIVE_DEVICE` names), 'soft', 'uacce' (the first usable
+   * `wd_soft_v1` kernel device) or a device name (`wd_soft-0`).
+   */
   readonly device?: string;
   /** Queues to open, 1..64 (default 1). */
   readonly queues?: number;
@@ -53,13 +58,13 @@ export class Context implements PluginHost {
   private readonly ops: Readonly<Record<string, BoundOperation>>;
   private readonly scheduler: Scheduler<Queue>;
   private readonly single: Queue | undefined;
-  private readonly soft: SoftDevice;
+  private readonly soft: SoftDevice | undefined; // undefined for a uacce device
   private readonly path: string;
-  private readonly inline: InlineExecutor;
+  private readonly inline: InlineExecutor | undefined;
   private closePromise: Promise<void> | undefined;
 
   /** @internal Use {@link createContext}. */
-  constructor(device: DeviceInfo, soft: SoftDevice, queues: Queue[], registry: PluginRegistry, ops: Readonly<Record<string, BoundOperation>>, policy: SchedulePolicy) {
+  constructor(device: DeviceInfo, soft: SoftDevice | undefined, queues: Queue[], registry: PluginRegistry, ops: Readonly<Record<string, BoundOperation>>, policy: SchedulePolicy) {
     this.device = device;
     this.soft = soft;
     this.queues = Object.freeze(queues);
@@ -70,7 +75,7 @@ export class Context implements PluginHost {
     this.scheduler = createScheduler(policy, this.queues, 'ERR_QUEUE_CLOSED');
     this.single = queues.length === 1 ? queues[0] : undefined;
     this.path = `${device.name}:${device.api}:${device.backend}`;
-    this.inline = new InlineExecutor(soft);
+    this.inline = soft === undefined ? undefined : new InlineExecutor(soft);
   }
 
   /** The device api the context's encoders target (e.g. `wd_soft_v1`). */
@@ -123,12 +128,18 @@ export class Context implements PluginHost {
    * @param request - the operation's request object
    * @returns the decoded result
    * @throws WarpdriveError `ERR_CONTEXT_CLOSED`, `ERR_INVALID_ARGUMENT`,
-   *   `ERR_UNSUPPORTED_OPERATION`, the encoder's errors, or a CQE status error
+   *   `ERR_UNSUPPORTED_OPERATION` (also: a uacce device has no inline path),
+   *   the encoder's errors, or a CQE status error
    */
   runSync<R = unknown>(operation: string, request?: unknown): R {
     if (this.closePromise !== undefined) throw new WarpdriveError('ERR_CONTEXT_CLOSED', 'the context was closed');
     const op = typeof operation === 'string' ? this.ops[operation] : undefined;
     if (op === undefined) throw unknownOperation(operation, this.ops);
+    if (this.inline === undefined) {
+      throw new WarpdriveError('ERR_UNSUPPORTED_OPERATION', `device '${this.device.name}' has no inline (synchronous) path; use the asynchronous '${op.name}'`, {
+        details: { operation: op.name, device: this.device.name },
+      });
+    }
     return this.inline.run<R>(op, request);
   }
 
@@ -138,7 +149,7 @@ export class Context implements PluginHost {
    * `<device>:<api>:<backend>:inline`.
    */
   stats(): ContextStats {
-    return aggregateStats(this.path, this.queues.map((q) => q.stats()), 0, this.inline.stats());
+    return aggregateStats(this.path, this.queues.map((q) => q.stats()), 0, this.inline?.stats());
   }
 
   /**
@@ -148,7 +159,7 @@ export class Context implements PluginHost {
   close(): Promise<void> {
     if (this.closePromise === undefined) {
       this.closePromise = Promise.all(this.queues.map((q) => q.close('ERR_CONTEXT_CLOSED'))).then(() => {
-        if (!this.soft.closed) this.soft.close();
+        if (this.soft !== undefined && !this.soft.closed) this.soft.close();
       });
     }
     return this.closePromise;
@@ -201,9 +212,10 @@ function applyExtensions(ctx: Context, plugins: readonly Plugin<any>[]): void {
  * @returns the context, typed with every plugin's methods (`ctx.copy`, ...)
  * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (bad option, named),
  *   `ERR_PLUGIN` (plugin conflict, engine load failure),
- *   `ERR_DEVICE_NOT_FOUND`, `ERR_UNSUPPORTED_OPERATION` (uacce backend not
- *   in this build, or a no-SVA ring), `ERR_NATIVE_UNAVAILABLE`, `ERR_RING_LAYOUT`,
- *   `ERR_DEVICE_BUSY` (the device or a queue could not be started)
+ *   `ERR_DEVICE_NOT_FOUND`, `ERR_UNSUPPORTED_OPERATION` (a uacce device of
+ *   an api other than `wd_soft_v1`, or a no-SVA ring), `ERR_NATIVE_UNAVAILABLE`,
+ *   `ERR_RING_LAYOUT`, `ERR_DEVICE_BUSY` (the device or a queue could not be
+ *   started, e.g. no kernel queue left)
  */
 export async function createContext<const P extends readonly Plugin<any>[]>(options: ContextOptions<P>): Promise<ContextWith<P>> {
   return createContextSync(options);
@@ -222,21 +234,28 @@ export function createContextSync<const P extends readonly Plugin<any>[]>(option
   o.plugins.forEach((plugin, i) => registry.register(plugin as Plugin<any>, `options.plugins.${i}`));
   const device = selectDevice(o.device);
   const native = getNative();
-  let soft: SoftDevice;
-  try {
-    soft = new native.SoftDevice({
-      workers: o.workers ?? Math.min(256, Math.max(1, native.availableCpus())),
-      ...(o.spinMicros === undefined ? {} : { spinMicros: o.spinMicros }),
-    });
-  } catch (err) {
-    throw new WarpdriveError('ERR_DEVICE_BUSY', `cannot start the soft device: ${(err as Error).message}`, { cause: err });
+  // The in-process device (worker threads, soft engines) only for 'soft';
+  // a kernel device's engines are in the driver.
+  let soft: SoftDevice | undefined;
+  if (device.backend === 'soft') {
+    try {
+      soft = new native.SoftDevice({
+        workers: o.workers ?? Math.min(256, Math.max(1, native.availableCpus())),
+        ...(o.spinMicros === undefined ? {} : { spinMicros: o.spinMicros }),
+      });
+    } catch (err) {
+      throw new WarpdriveError('ERR_DEVICE_BUSY', `cannot start the soft device: ${(err as Error).message}`, { cause: err });
+    }
   }
   const queues: Queue[] = [];
   try {
-    loadEngines(soft, registry.plugins);
-    const ops = registry.bind(device.api);
+    if (soft !== undefined) loadEngines(soft, registry.plugins);
+    const bound = registry.bind(device.api);
+    const ops = soft === undefined ? restrictToDevice(bound, registry.plugins, device) : bound;
     for (let i = 0; i < o.queues; i++) {
-      const queue = new Queue(i, (onCompletion) => soft.openQueue({ sqEntries: o.depth, onCompletion }), ops, o.pollMicros);
+      const open = (onCompletion: () => void) =>
+        soft !== undefined ? soft.openQueue({ sqEntries: o.depth, onCompletion }) : openUacceQueue(native, device, o.depth, onCompletion);
+      const queue = new Queue(i, open, ops, o.pollMicros);
       queues.push(queue);
       // Encoders write process VAs; a no-SVA ring would need data-region offsets.
       if ((queue.features & WD_FEAT_SVA) === 0) {
@@ -252,7 +271,7 @@ export function createContextSync<const P extends readonly Plugin<any>[]>(option
     // Nothing was submitted yet, so closing needs no waiting: the queues
     // settle their (empty) close on the loop, the device joins its workers now.
     for (const q of queues) void q.close();
-    if (!soft.closed) soft.close();
+    if (soft !== undefined && !soft.closed) soft.close();
     if (isWarpdriveError(err)) throw err;
     throw new WarpdriveError('ERR_DEVICE_BUSY', `cannot open the device: ${(err as Error).message}`, { cause: err });
   }

@@ -118,10 +118,24 @@ describe('device selection', () => {
     expect(() => selectDevice('nope-0', empty)).toThrowError(expect.objectContaining({ code: 'ERR_DEVICE_NOT_FOUND', message: expect.stringContaining("no device named 'nope-0'") }));
     expect(() => selectDevice('uacce', empty)).toThrowError(expect.objectContaining({ code: 'ERR_DEVICE_NOT_FOUND' }));
   });
-  it('a listed uacce device → ERR_UNSUPPORTED_OPERATION (backend not in this build)', () => {
+  it('a uacce device of another api → ERR_UNSUPPORTED_OPERATION; wd_soft_v1 devices are selected', () => {
     const sysfs = tree({ 'hisi_zip-0': good });
-    for (const sel of ['uacce', 'hisi_zip-0']) {
-      expect(() => selectDevice(sel, sysfs)).toThrowError(expect.objectContaining({ code: 'ERR_UNSUPPORTED_OPERATION', message: expect.stringContaining('the uacce backend is not available in this build') }));
+    for (const sel of ['hisi_zip-0']) {
+      expect(() => selectDevice(sel, sysfs)).toThrowError(expect.objectContaining({ code: 'ERR_UNSUPPORTED_OPERATION', message: expect.stringContaining("speaks api 'hisi_qm_v2'") }));
     }
+    expect(() => selectDevice('uacce', sysfs)).toThrowError(expect.objectContaining({ code: 'ERR_DEVICE_NOT_FOUND' }));
+    const kernel = { api: 'wd_soft_v1', algorithms: 'nop copy crc32', flags: '0', available_instances: '64', region_dus_size: '20971520' };
+    const both = tree({ 'hisi_zip-0': good, 'wd_soft-0': kernel });
+    expect(selectDevice('uacce', both)).toMatchObject({ name: 'wd_soft-0', backend: 'uacce', sva: true, regionSizes: { dus: 20971520 } });
+    expect(selectDevice('wd_soft-0', both).path).toBe('/dev/wd_soft-0');
+  });
+  it("'auto' follows WARPDRIVE_DEVICE, and is the soft device without it", () => {
+    const sysfs = tree({ 'wd_soft-0': { api: 'wd_soft_v1', algorithms: 'nop copy crc32', flags: '0', available_instances: '64' } });
+    expect(selectDevice('auto', sysfs, {}).name).toBe('soft');
+    expect(selectDevice('auto', sysfs, { WARPDRIVE_DEVICE: '' }).name).toBe('soft');
+    expect(selectDevice('auto', sysfs, { WARPDRIVE_DEVICE: 'wd_soft-0' }).name).toBe('wd_soft-0');
+    expect(selectDevice('auto', sysfs, { WARPDRIVE_DEVICE: 'uacce' }).name).toBe('wd_soft-0');
+    expect(selectDevice('soft', sysfs, { WARPDRIVE_DEVICE: 'wd_soft-0' }).name).toBe('soft');
+    expect(() => selectDevice('auto', sysfs, { WARPDRIVE_DEVICE: 'wd_soft-9' })).toThrowError(expect.objectContaining({ code: 'ERR_DEVICE_NOT_FOUND' }));
   });
 });
