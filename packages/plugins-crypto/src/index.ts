@@ -3,7 +3,7 @@
  * queue, with sessions (key schedule prepared once in the engine), zero-copy
  * output and *Sync forms.
  */
-export { crypto, crypto as default, ENGINE_LIBRARY, type CryptoMethods, type CipherSessionOptions, type HashSessionOptions, type CryptoEngineInfo } from './plugin.js';
+export { crypto, crypto as default, ENGINE_LIBRARY, type CryptoMethods, type CryptoPluginOptions, type CipherSessionOptions, type HashSessionOptions, type CryptoEngineInfo } from './plugin.js';
 export type { EncryptOptions, DecryptOptions, DigestOptions, HmacOptions, EncryptResult } from './oneshot.js';
 export {
   CipherSession, HashSession,

@@ -25,6 +25,11 @@ export const hashSessionSchema = z.strictObject({
   key: bytesSchema.optional(),
 });
 
+/** `crypto()` plugin options. */
+export const pluginOptionsSchema = z.strictObject({
+  inlineMaxBytes: z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).min(0, { error: 'must be ≥ 0' }).max(0xffffffff, { error: 'must be < 2^32' }).optional(),
+});
+
 /** Parse `value` or throw ERR_INVALID_ARGUMENT naming `name.path`. */
 export function parse<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
   if (value === null || typeof value !== 'object') throw argError(name, `\`${name}\` must be an object`);

@@ -14,7 +14,8 @@ import {
   type DecryptOptions, type DigestOptions, type EncryptOptions, type EncryptResult, type HmacOptions,
 } from './oneshot.js';
 import { OPS } from './ops.js';
-import { cipherSessionSchema, hashSessionSchema, parse } from './options.js';
+import { DEFAULT_INLINE_MAX, dispatch } from './runner.js';
+import { cipherSessionSchema, hashSessionSchema, parse, pluginOptionsSchema } from './options.js';
 import { CipherSession, HashSession } from './sessions.js';
 
 type Bytes = ArrayBufferView | ArrayBuffer;
@@ -117,12 +118,12 @@ function attempt<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function methods(ctx: PluginHost): CryptoMethods {
+function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
   return {
-    encrypt: (data, o) => attempt(() => ctx.run(OPS.cipher, encryptRequest(data, o))),
-    decrypt: (data, o) => attempt(() => ctx.run(OPS.cipher, decryptRequest(data, o))),
-    digest: (data, o) => attempt(() => ctx.run(OPS.digest, digestRequest(data, o, false))),
-    hmac: (data, o) => attempt(() => ctx.run(OPS.digest, digestRequest(data, o, true))),
+    encrypt: (data, o) => attempt(() => dispatch(ctx, OPS.cipher, encryptRequest(data, o), inlineMax)),
+    decrypt: (data, o) => attempt(() => dispatch(ctx, OPS.cipher, decryptRequest(data, o), inlineMax)),
+    digest: (data, o) => attempt(() => dispatch(ctx, OPS.digest, digestRequest(data, o, false), inlineMax)),
+    hmac: (data, o) => attempt(() => dispatch(ctx, OPS.digest, digestRequest(data, o, true), inlineMax)),
     encryptSync: (data, o) => ctx.runSync(OPS.cipher, encryptRequest(data, o)),
     decryptSync: (data, o) => ctx.runSync(OPS.cipher, decryptRequest(data, o)),
     digestSync: (data, o) => ctx.runSync(OPS.digest, digestRequest(data, o, false)),
@@ -130,20 +131,20 @@ function methods(ctx: PluginHost): CryptoMethods {
     createCipherSession: (options) =>
       attempt(async () => {
         const { info, key, padding } = cipherOpen(options);
-        return new CipherSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, padding);
+        return new CipherSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, padding, inlineMax);
       }),
     createCipherSessionSync: (options) => {
       const { info, key, padding } = cipherOpen(options);
-      return new CipherSession(ctx, ctx.runSync(OPS.sessionOpen, openRequest(info.id, key)), info, padding);
+      return new CipherSession(ctx, ctx.runSync(OPS.sessionOpen, openRequest(info.id, key)), info, padding, inlineMax);
     },
     createHashSession: (options) =>
       attempt(async () => {
         const { info, key } = hashOpen(options);
-        return new HashSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info);
+        return new HashSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax);
       }),
     createHashSessionSync: (options) => {
       const { info, key } = hashOpen(options);
-      return new HashSession(ctx, ctx.runSync(OPS.sessionOpen, openRequest(info.id, key)), info);
+      return new HashSession(ctx, ctx.runSync(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax);
     },
     cryptoEngineInfo: () => {
       const dst = Buffer.alloc(512);
@@ -160,14 +161,28 @@ function methods(ctx: PluginHost): CryptoMethods {
 /** Path of the engine shared library built by scripts/build-engine.mjs. */
 export const ENGINE_LIBRARY = fileURLToPath(new URL('../build/crypto-engine.so', import.meta.url));
 
+/** Options of the {@link crypto} factory. */
+export interface CryptoPluginOptions {
+  /**
+   * Async requests whose input is at most this many bytes run on the
+   * inline path (the calling thread) instead of a queue round trip, which
+   * costs more than the AES work itself for small messages. 0 sends every
+   * request through a queue. Default 16384.
+   */
+  readonly inlineMaxBytes?: number;
+}
+
 /**
  * The crypto plugin factory.
  *
  * @example
  * const ctx = await createContext({ plugins: [crypto()] });
  * const { ciphertext, tag } = await ctx.encrypt(data, { alg: 'aes-256-gcm', key, iv });
+ * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (options)
  */
-export function crypto(): Plugin<CryptoMethods> {
+export function crypto(options: CryptoPluginOptions = {}): Plugin<CryptoMethods> {
+  const o = parse(pluginOptionsSchema, options, 'options');
+  const inlineMax = o.inlineMaxBytes ?? DEFAULT_INLINE_MAX;
   const op = (opcode: number) => ({ opcode, api: { wd_soft_v1: cryptoCodec(opcode) } });
   return definePlugin<CryptoMethods>({
     name: 'crypto',
@@ -182,6 +197,6 @@ export function crypto(): Plugin<CryptoMethods> {
       [OPS.info]: op(OP.INFO),
     },
     softEngines: [{ library: ENGINE_LIBRARY, symbol: 'crypto_engine_get' }],
-    extend: methods,
+    extend: (ctx) => methods(ctx, inlineMax),
   });
 }

@@ -15,6 +15,7 @@ import { makeParam, type CryptoRequest } from './codec.js';
 import { sessionClosed } from './errors.js';
 import type { EncryptResult } from './oneshot.js';
 import { OPS } from './ops.js';
+import { dispatch } from './runner.js';
 
 type Bytes = ArrayBufferView | ArrayBuffer;
 
@@ -77,9 +78,12 @@ abstract class Session {
   private chained = 0;
   private closing: Promise<void> | undefined;
 
-  constructor(host: PluginHost, handle: number | bigint) {
+  private readonly inlineMax: number;
+
+  constructor(host: PluginHost, handle: number | bigint, inlineMax: number) {
     this.host = host;
     this.handle = handle;
+    this.inlineMax = inlineMax;
   }
 
   /** True once `close()`/`closeSync()` was called. */
@@ -95,6 +99,7 @@ abstract class Session {
 
   /** Run a request now (whole messages). */
   protected submit<R>(op: string, request: CryptoRequest<R>): Promise<R> {
+    if ((request.src?.byteLength ?? 0) <= this.inlineMax) return dispatch(this.host, op, request, this.inlineMax);
     this.inflight++;
     return this.host.run<R>(op, request).finally(() => {
       if (--this.inflight === 0 && this.idle !== undefined) this.idle();
@@ -103,6 +108,35 @@ abstract class Session {
 
   /** Run `build()`'s request after every earlier stream step settled. */
   protected chain<R>(op: string, build: () => CryptoRequest<R>, after: (ok: boolean) => void): Promise<R> {
+    if (this.chained === 0) {
+      // Nothing queued: a small step may run inline right away, in order.
+      const request = build();
+      if ((request.src?.byteLength ?? 0) <= this.inlineMax) {
+        try {
+          const value = this.host.runSync<R>(op, request);
+          after(true);
+          return Promise.resolve(value);
+        } catch (err) {
+          after(false);
+          return Promise.reject(err);
+        }
+      }
+      this.chained++;
+      const p = this.submit(op, request).then(
+        (value) => {
+          this.chained--;
+          after(true);
+          return value;
+        },
+        (err: unknown) => {
+          this.chained--;
+          after(false);
+          throw err;
+        },
+      );
+      this.tail = p.catch(() => undefined);
+      return p;
+    }
     this.chained++;
     // Checked at call time: steps queued before close() still run. The
     // bookkeeping runs before the caller's continuation sees the result.
@@ -184,8 +218,8 @@ export class CipherSession extends Session {
   private stream: StreamState | undefined;
 
   /** @internal */
-  constructor(host: PluginHost, handle: number | bigint, info: CipherInfo, padding: boolean) {
-    super(host, handle);
+  constructor(host: PluginHost, handle: number | bigint, info: CipherInfo, padding: boolean, inlineMax: number) {
+    super(host, handle, inlineMax);
     this.info = info;
     this.alg = info.name;
     this.padding = padding;
@@ -366,8 +400,8 @@ export class HashSession extends Session {
   private readonly info: HashInfo;
 
   /** @internal */
-  constructor(host: PluginHost, handle: number | bigint, info: HashInfo) {
-    super(host, handle);
+  constructor(host: PluginHost, handle: number | bigint, info: HashInfo, inlineMax: number) {
+    super(host, handle, inlineMax);
     this.info = info;
     this.alg = info.name;
   }

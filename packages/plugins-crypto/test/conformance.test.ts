@@ -34,7 +34,10 @@ const gcm = { alg: 'aes-256-gcm', key, iv: iv12 };
 
 defineConformanceSuite<CryptoContext, Opts>({
   plugin: 'crypto',
-  backends: [{ name: 'soft', open }],
+  backends: [
+    { name: 'soft (queued)', open },
+    { name: 'soft (default: ≤ 16 KiB inline)', open: (o) => open({ ...o, inlineMaxBytes: 16384 }) },
+  ],
   roundTrip: {
     cases,
     forward: async (ctx, x, o) => join(await ctx.encrypt(x, o!)),

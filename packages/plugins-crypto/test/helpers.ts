@@ -5,9 +5,14 @@ import { join } from 'node:path';
 import { createContext } from '@warpdrive/core';
 import crypto from '../src/index.js';
 
-/** Open a context with the crypto plugin. */
-export function open(options: { queues?: number; workers?: number } = {}) {
-  return createContext({ plugins: [crypto()], ...options });
+/**
+ * Open a context with the crypto plugin. By default every async request
+ * goes through a queue (`inlineMaxBytes: 0`), so async tests exercise the
+ * queued path and the *Sync variants the inline one.
+ */
+export function open(options: { queues?: number; workers?: number; inlineMaxBytes?: number } = {}) {
+  const { inlineMaxBytes = 0, ...rest } = options;
+  return createContext({ plugins: [crypto({ inlineMaxBytes })], ...rest });
 }
 export type CryptoContext = Awaited<ReturnType<typeof open>>;
 

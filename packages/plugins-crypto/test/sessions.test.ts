@@ -110,6 +110,36 @@ describe('authentication failure hygiene', () => {
   });
 });
 
+describe('inline threshold (crypto({ inlineMaxBytes }))', () => {
+  it('small async requests run inline, large ones on a queue; results are identical', async () => {
+    const c = await open({ inlineMaxBytes: 1024 });
+    try {
+      const iv = nc.randomBytes(12);
+      const small = nc.randomBytes(1024), large = nc.randomBytes(1025);
+      const before = c.stats();
+      const a = await c.encrypt(small, { alg: 'aes-256-gcm', key, iv });
+      const b = await c.encrypt(large, { alg: 'aes-256-gcm', key, iv });
+      const s = await c.createHashSession({ alg: 'sha256' });
+      await s.update(small);
+      await s.update(large);
+      expect((await s.digest()).equals(nc.createHash('sha256').update(small).update(large).digest())).toBe(true);
+      await s.close();
+      const after = c.stats();
+      const inline = (st: typeof after) => Object.entries(st.perPath).filter(([k]) => k.endsWith(':inline')).reduce((n, [, v]) => n + v.ops, 0);
+      expect(inline(after) - inline(before)).toBeGreaterThanOrEqual(3); // small encrypt, small update, digest
+      expect(a.ciphertext.equals(ctx.encryptSync(small, { alg: 'aes-256-gcm', key, iv }).ciphertext)).toBe(true);
+      expect(b.ciphertext.equals(ctx.encryptSync(large, { alg: 'aes-256-gcm', key, iv }).ciphertext)).toBe(true);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('rejects a bad inlineMaxBytes', async () => {
+    const { default: cryptoPlugin } = await import('../src/index.js');
+    expect(() => cryptoPlugin({ inlineMaxBytes: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+});
+
 describe('OpenSSL origin (README "OpenSSL: which copy, and why")', () => {
   it('the engine runs its own static OpenSSL, not the one node exports', () => {
     const info = ctx.cryptoEngineInfo();
