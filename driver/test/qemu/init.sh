@@ -29,6 +29,36 @@ for t in @TESTS@; do
 	*) result "$t" "FAIL rc=$rc" ;;
 	esac
 done
+# SDK stage (WD_SDK=1 on the command line): the host root, shared read-only
+# over 9p, under a tmpfs overlay; host node runs the SDK's kernel-device tests.
+sdk_stage() {
+	for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev \
+		virtio_pci 9pnet 9pnet_virtio netfs fscache 9p overlay; do
+		insmod /lib/sdk/$m.ko || { result sdk:mount "FAIL insmod $m"; return; }
+	done
+	mkdir -p /host /ovl /newroot
+	if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro \
+		hostroot /host || ! mount -t tmpfs -o size=512m tmpfs /ovl; then
+		result sdk:mount FAIL
+		return
+	fi
+	mkdir -p /ovl/upper /ovl/work
+	if ! mount -t overlay overlay \
+		-o lowerdir=/host,upperdir=/ovl/upper,workdir=/ovl/work /newroot; then
+		result sdk:mount "FAIL overlay"
+		return
+	fi
+	for d in proc sys dev; do mount -o bind /$d /newroot/$d; done
+	mount -t tmpfs tmpfs /newroot/tmp
+	result sdk:mount PASS
+	start=$(cut -d. -f1 /proc/uptime)
+	timeout 900 chroot /newroot /bin/sh "@REPO@/driver/test/qemu/sdk.sh" "@REPO@" "$tag"
+	echo "WDRUN sdk $(( $(cut -d. -f1 /proc/uptime) - start ))s"
+	for d in tmp dev sys proc; do umount /newroot/$d; done
+	umount /newroot
+}
+grep -q 'WD_SDK=1' /proc/cmdline && sdk_stage
+
 # Every queue is closed now: both modules must unload cleanly.
 if rmmod wd_soft && rmmod uacce; then
 	result rmmod PASS

@@ -15,6 +15,9 @@
 #   WD_TESTS         space-separated subset of tests for the first boot
 #   WD_RACE_TESTS    same for the 2-vCPU boot
 #   WD_SMP1          1 (default): the 1-vCPU boot (0: only the race boot)
+#   WD_SDK           1 (default): in the 1-vCPU boot, share the host root over
+#                    9p (read-only, tmpfs overlay) and run host node on the SDK's
+#                    kernel-device tests and perf (needs the built addon + core)
 set -Eeuo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +29,10 @@ ALL_TESTS="t_sysfs t_set_qp t_nosva t_nop_poll t_copy_crc t_wrap t_bad_sqe t_efa
 t_mmap t_fork t_put_q t_close_inflight t_sigkill t_multi t_fuzz t_perf t_unload"
 RACE_TESTS=${WD_RACE_TESTS:-t_fuzz t_multi t_close_inflight t_sigkill t_put_q t_fork t_perf t_unload}
 TESTS=${WD_TESTS:-$ALL_TESTS}
+SDK=${WD_SDK:-1}
+# Kernel modules of the 9p + overlay share, in dependency order.
+SDK_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
+virtio_pci 9pnet 9pnet_virtio netfs fscache 9p overlay"
 
 log() { echo "run.sh: $*" >&2; }
 
@@ -114,18 +121,31 @@ build_initramfs() {
 	cp "$CACHE/build/uacce/uacce.ko" "$CACHE/build/driver/kernel/wd_soft.ko" \
 		"$root/lib/"
 	cp "$CACHE"/build/tests/t_* "$root/tests/"
-	sed "s|@TESTS@|$(echo $2)|" "$HERE/init.sh" >"$root/init"
+	if [ "${3:-0}" = 1 ]; then
+		mkdir -p "$root/lib/sdk"
+		for a in $SDK_MODULES; do
+			find "$CACHE/image/lib/modules/$KVER/kernel" -name "$a.ko" \
+				-exec cp {} "$root/lib/sdk/" \;
+		done
+	fi
+	sed -e "s|@TESTS@|$(echo $2)|" -e "s|@REPO@|$REPO|g" "$HERE/init.sh" >"$root/init"
 	chmod +x "$root/init"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$1"
 }
 
-# $1: tag, $2: vCPUs, $3: initramfs. Console goes to stdout and $CACHE/$1.log.
+# $1: tag, $2: vCPUs, $3: initramfs, $4: 1 = SDK stage (host root over 9p).
+# Console goes to stdout and $CACHE/$1.log.
 boot() {
+	local share=() sdk=0
+	if [ "${4:-0}" = 1 ]; then
+		share=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
+		sdk=1
+	fi
 	log "booting $KVER ($2 vCPU, TCG) for '$1'"
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -nodefaults -display none \
-		-serial stdio -no-reboot -m 2G -smp "$2" -accel tcg \
+		-serial stdio -no-reboot -m 2G -smp "$2" -accel tcg "${share[@]}" \
 		-kernel "$VMLINUZ" -initrd "$3" \
-		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 WD_TAG=$1" \
+		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 WD_TAG=$1 WD_SDK=$sdk" \
 		</dev/null | sed -u 's/\r$//' | tee "$CACHE/$1.log" || true
 }
 
@@ -146,6 +166,21 @@ score() {
 		f=$((f + 1))
 	fi
 	PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
+}
+
+# The SDK stage needs host node and the built addon + core (it runs them
+# from the shared host root); without them it is skipped, loudly.
+sdk_ready() {
+	local f
+	for f in "$REPO/packages/native/build/Release/warpdrive_native.node" \
+		"$REPO/packages/core/dist/index.js" "$REPO/node_modules/vitest/vitest.mjs"; do
+		if [ ! -f "$f" ]; then
+			log "SDK stage skipped: $f missing (pnpm -r build)"
+			SKIPPED=$((SKIPPED + 1))
+			return 1
+		fi
+	done
+	command -v node >/dev/null || { log "SDK stage skipped: no node"; SKIPPED=$((SKIPPED + 1)); return 1; }
 }
 
 # A set-up or build failure still ends with a closing line.
@@ -170,9 +205,12 @@ main() {
 	log "built for $KVER in $((SECONDS - t0)) s"
 	trap - ERR
 
+	if [ "$SDK" = 1 ] && ! sdk_ready; then
+		SDK=0
+	fi
 	if [ "${WD_SMP1:-1}" = 1 ]; then
-		build_initramfs "$CACHE/initramfs-1.gz" "$TESTS"
-		boot smp1 1 "$CACHE/initramfs-1.gz"
+		build_initramfs "$CACHE/initramfs-1.gz" "$TESTS" "$SDK"
+		boot smp1 1 "$CACHE/initramfs-1.gz" "$SDK"
 		score smp1
 	fi
 	if [ "$RACE" = 1 ]; then
@@ -182,6 +220,7 @@ main() {
 	fi
 	for t in smp1 smp2; do
 		[ -f "$CACHE/$t.log" ] && sed -n "s/^PERF /PERF $t /p" "$CACHE/$t.log" >&2
+		[ -f "$CACHE/$t.log" ] && { grep '^WDTEST sdk:.* FAIL' "$CACHE/$t.log" >&2 || true; }
 	done
 	log "total $((SECONDS - t0)) s"
 	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
