@@ -152,13 +152,18 @@ describe('stream handles are validated, never dereferenced', () => {
 });
 
 describe('zlib binding', () => {
-  it("the engine runs the zlib it was compiled against: node's own (Chromium zlib) when built with node's zlib.h", async () => {
+  it("the engine runs the running node's own zlib, ABI-compatible with the zlib.h it was compiled against", async () => {
     const r = await raw((s) => s.opcode(ZIP_OP.INFO));
     expect(r.status).toBe(0);
     // consumed = zlibVersion() bound at run time, produced = ZLIB_VERNUM of the header compiled against.
-    expect(r.consumed).toBe(r.produced);
+    // The engine is built once (with the build machine's node) and loaded by
+    // every supported node (20, 22, 24), whose zlib patch level differs; the
+    // z_stream ABI is fixed within a major.minor series, which deflateInit_()
+    // also checks at run time.
+    expect(r.consumed >> 8).toBe(r.produced >> 8);
     const [major, minor, patch] = process.versions.zlib.split(/[.-]/).map(Number);
     const nodeVernum = (major! << 12) | (minor! << 8) | (patch! << 4);
     if (process.env.ZIP_ENGINE_ZLIB !== 'static') expect(r.consumed).toBe(nodeVernum);
+    else expect(r.consumed).toBe(r.produced);
   });
 });
