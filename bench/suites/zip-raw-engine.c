@@ -4,7 +4,9 @@
  *
  * Loads the zip plugin's soft-device engine (build/zip-engine.so) with
  * dlopen, exactly as the addon does, and calls its run() directly on this
- * one thread: no ring, no queue, no N-API, no JS. Compiled at bench time.
+ * one thread: no ring, no queue, no N-API, no JS. Compiled at bench time,
+ * linked with libz: the engine resolves zlib symbols from its host process
+ * (under node, node's own zlib), and libz stands in for them here.
  *
  * usage: zip-raw-engine ENGINE.so SYMBOL REQUESTS OPCODE OP_FLAGS DST_LEN MIN_MS
  *   REQUESTS: [u32 little-endian length][bytes]... ; each is one request.
