@@ -34,6 +34,14 @@ const SLOT = 128; // header + a 12..16-byte IV + a 32-byte key fit
 const SLAB_SLOTS = 64;
 const free: Buffer[] = [];
 const pooled = new WeakSet<Buffer>();
+// Header words (the engine, like this mirror, is little-endian only).
+const views = new WeakMap<Buffer, Uint32Array>();
+const W = { ALG: 0, FLAGS: 1, LENS: 2, TAG_LEN: 3, AAD_LO: 4, AAD_HI: 5, AAD_LEN: 6, RESV1: 7 } as const;
+
+function track(p: Buffer): Buffer {
+  views.set(p, new Uint32Array(p.buffer, p.byteOffset, PARAM.HEADER / 4));
+  return p;
+}
 
 /**
  * A parameter block buffer: a pooled 128-byte slot (slots of one slab share
@@ -42,24 +50,29 @@ const pooled = new WeakSet<Buffer>();
  * `complete`, i.e. after the device is done with it.
  */
 function takeParam(n: number): Buffer {
-  if (n > SLOT) return Buffer.allocUnsafe(n);
+  if (n > SLOT) return track(Buffer.from(new ArrayBuffer(n)));
   let p = free.pop();
   if (p === undefined) {
     const slab = new ArrayBuffer(SLOT * SLAB_SLOTS);
     for (let i = 1; i < SLAB_SLOTS; i++) {
-      const slot = Buffer.from(slab, i * SLOT, SLOT);
+      const slot = track(Buffer.from(slab, i * SLOT, SLOT));
       pooled.add(slot);
       free.push(slot);
     }
-    p = Buffer.from(slab, 0, SLOT);
+    p = track(Buffer.from(slab, 0, SLOT));
     pooled.add(p);
   }
   return p;
 }
 
+function words(p: Buffer): Uint32Array {
+  return views.get(p)!;
+}
+
 /** Bytes of the block actually in use: header + IV + key. */
 export function paramLength(p: Buffer): number {
-  return PARAM.HEADER + p.readUInt16LE(PARAM.KEY_LEN) + p.readUInt16LE(PARAM.IV_LEN);
+  const lens = words(p)[W.LENS]!;
+  return PARAM.HEADER + (lens & 0xffff) + (lens >>> 16);
 }
 
 /** Build a parameter block: 48-byte header, then the IV, then the key. */
@@ -67,20 +80,26 @@ export function makeParam(alg: number, flags: number, key?: Uint8Array, iv?: Uin
   const ivLen = iv === undefined ? 0 : iv.byteLength;
   const keyLen = key === undefined ? 0 : key.byteLength;
   const p = takeParam(PARAM.HEADER + ivLen + keyLen);
-  p.writeUInt32LE(alg, PARAM.ALG);
-  p.writeUInt32LE(flags, PARAM.FLAGS);
-  p.writeUInt16LE(keyLen, PARAM.KEY_LEN);
-  p.writeUInt16LE(ivLen, PARAM.IV_LEN);
-  p.writeUInt16LE(tagLen, PARAM.TAG_LEN);
-  p.writeUInt16LE(0, PARAM.RESV0);
-  p.writeUInt32LE(0, PARAM.AAD_ADDR);
-  p.writeUInt32LE(0, PARAM.AAD_ADDR + 4);
-  p.writeUInt32LE(0, PARAM.AAD_LEN);
-  p.writeUInt32LE(0, PARAM.RESV1);
+  const w = words(p);
+  w[W.ALG] = alg;
+  w[W.FLAGS] = flags;
+  w[W.LENS] = keyLen | (ivLen << 16); // key_len @8, iv_len @10
+  w[W.TAG_LEN] = tagLen; // tag_len @12, resv0 @14 = 0
+  w[W.AAD_LO] = 0;
+  w[W.AAD_HI] = 0;
+  w[W.AAD_LEN] = 0;
+  w[W.RESV1] = 0;
   if (tag !== undefined) p.set(tag, PARAM.TAG);
   if (iv !== undefined) p.set(iv, PARAM.HEADER);
   if (key !== undefined) p.set(key, PARAM.HEADER + ivLen);
   return p;
+}
+
+/** A copy of the first `n` tag bytes of a finished block. */
+export function tagOf(p: Buffer, n: number): Buffer {
+  const t = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) t[i] = p[PARAM.TAG + i]!;
+  return t;
 }
 
 const TWO_32 = 4294967296;
@@ -89,9 +108,10 @@ const TWO_32 = 4294967296;
 function release(request: CryptoRequest): void {
   const p = request.param;
   if (p === undefined) return;
-  const keyLen = p.readUInt16LE(PARAM.KEY_LEN);
+  const lens = words(p)[W.LENS]!;
+  const keyLen = lens & 0xffff;
   if (keyLen > 0) {
-    const at = PARAM.HEADER + p.readUInt16LE(PARAM.IV_LEN);
+    const at = PARAM.HEADER + (lens >>> 16);
     p.fill(0, at, at + keyLen);
   }
   if (pooled.has(p)) free.push(p);
@@ -106,9 +126,10 @@ export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unkno
       if (r.param !== undefined) {
         if (r.aad !== undefined) {
           const a = pin(r.aad, 'aad');
-          r.param.writeUInt32LE(a >>> 0, PARAM.AAD_ADDR);
-          r.param.writeUInt32LE(Math.floor(a / TWO_32), PARAM.AAD_ADDR + 4);
-          r.param.writeUInt32LE(r.aad.byteLength, PARAM.AAD_LEN);
+          const w = words(r.param);
+          w[W.AAD_LO] = a >>> 0;
+          w[W.AAD_HI] = Math.floor(a / TWO_32);
+          w[W.AAD_LEN] = r.aad.byteLength;
         }
         sqe.paramAddr(pin(r.param, 'param')).paramLen(paramLength(r.param));
       }

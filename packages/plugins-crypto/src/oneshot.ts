@@ -4,12 +4,12 @@
  * returns the request for `run`/`runSync`.
  */
 import type { Cqe } from '@warpdrive/core';
-import { F, PARAM } from './abi.js';
+import { F } from './abi.js';
 import { outBound } from './algorithms.js';
 import {
   cipherAad, cipherInfo, cipherIv, cipherKey, cipherTag, hashInfo, hmacKey, input, optionsObject, output, padding, prefix, tagLength,
 } from './args.js';
-import { makeParam, type CryptoRequest } from './codec.js';
+import { makeParam, tagOf, type CryptoRequest } from './codec.js';
 import { argError } from './errors.js';
 
 /** Result of an encryption. */
@@ -71,7 +71,7 @@ export interface HmacOptions {
 const encryptDone = (tagLen: number) => (cqe: Cqe, r: CryptoRequest<EncryptResult>): EncryptResult => {
   const ciphertext = prefix(r.dst!, cqe.produced);
   if (tagLen === 0) return { ciphertext };
-  return { ciphertext, tag: Buffer.from(r.param!.subarray(PARAM.TAG, PARAM.TAG + tagLen)) };
+  return { ciphertext, tag: tagOf(r.param!, tagLen) };
 };
 
 const plainDone = (cqe: Cqe, r: CryptoRequest<Buffer>): Buffer => prefix(r.dst!, cqe.produced);

@@ -8,10 +8,10 @@
  * state, so the session chains them: each runs after the previous settled.
  */
 import { WarpdriveError, type Cqe, type PluginHost } from '@warpdrive/core';
-import { F, PARAM } from './abi.js';
+import { F } from './abi.js';
 import { outBound, type CipherAlgorithm, type CipherInfo, type HashInfo } from './algorithms.js';
 import { cipherAad, cipherIv, cipherTag, input, optionsObject, output, prefix, tagLength } from './args.js';
-import { makeParam, type CryptoRequest } from './codec.js';
+import { makeParam, tagOf, type CryptoRequest } from './codec.js';
 import { sessionClosed } from './errors.js';
 import type { EncryptResult } from './oneshot.js';
 import { OPS } from './ops.js';
@@ -260,7 +260,7 @@ export class CipherSession extends Session {
         : (cqe: Cqe, r: CryptoRequest): EncryptResult =>
             tagLen === 0
               ? { ciphertext: prefix(r.dst!, cqe.produced) }
-              : { ciphertext: prefix(r.dst!, cqe.produced), tag: Buffer.from(r.param!.subarray(PARAM.TAG, PARAM.TAG + tagLen)) },
+              : { ciphertext: prefix(r.dst!, cqe.produced), tag: tagOf(r.param!, tagLen) },
     };
   }
 
@@ -336,7 +336,7 @@ export class CipherSession extends Session {
         const out = prefix(r.dst!, cqe.produced);
         if (final) {
           this.stream = undefined;
-          return tagLen && !s.decrypt ? { output: out, tag: Buffer.from(r.param!.subarray(PARAM.TAG, PARAM.TAG + tagLen)) } : { output: out };
+          return tagLen && !s.decrypt ? { output: out, tag: tagOf(r.param!, tagLen) } : { output: out };
         }
         s.iv = undefined;
         s.aad = undefined;
