@@ -130,7 +130,7 @@ static bool allowed(int st)
 static void corrupt_indices(struct wdq *q)
 {
 	uint32_t tail = *q->sq_tail, head = *q->cq_head, d0 = *q->sq_dropped;
-	uint32_t sq_head = *q->sq_head, sq_flags = *q->sq_flags;
+	uint32_t sq_head = *q->sq_head;
 	struct wd_cqe c;
 	int i;
 
@@ -153,7 +153,13 @@ static void corrupt_indices(struct wdq *q)
 	ioctl(q->fd, WD_SOFT_IOCTL_DOORBELL);
 	usleep(1000);
 	*q->sq_head = sq_head;
-	*q->sq_flags = sq_flags;
+	/*
+	 * Not the saved flags: the worker may have gone to sleep (and set
+	 * NEED_WAKEUP) since they were read, and writing a stale 0 back would
+	 * make the next submit skip its doorbell. Claiming NEED_WAKEUP costs at
+	 * most one spare doorbell; the device rewrites the flag itself.
+	 */
+	*q->sq_flags = WD_SQ_NEED_WAKEUP;
 }
 
 static void fuzz(struct wdq *q, uint32_t total)
