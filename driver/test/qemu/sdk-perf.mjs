@@ -62,6 +62,10 @@ async function syscallsPerOp(op, batch, n) {
   return { perOp: calls / n, top };
 }
 
+// Every path warmed up first: V8 tiers up slowly under TCG, and the first
+// row measured would otherwise pay for it.
+for (const op of ['nop', 'copy4k']) for (const batch of [1, 64]) await run(op, batch, 2048);
+
 for (const op of ['nop', 'copy4k']) {
   for (const batch of [1, 64]) {
     const rate = await opsPerSec(op, batch);

@@ -3,7 +3,8 @@
 # (see sdk_stage in init.sh): host node runs the SDK's kernel-device tests
 # (packages/core/test/device-kernel.test.ts) against /dev/wd_soft-0, prints
 # one "WDTEST sdk:<test>@<tag> PASS|FAIL|SKIP" line per test, then the SDK
-# perf figures as "PERF sdk ..." lines.
+# perf figures as "PERF sdk ..." lines (sdk-perf.mjs: ops/s and syscalls/op;
+# sdk-doorbell.mjs: kick eventfd vs ioctl doorbell).
 # $1: repo path, $2: boot tag
 REPO=$1 TAG=$2
 export HOME=/tmp PATH=/usr/local/bin:/usr/bin:/bin WARPDRIVE_DEVICE=wd_soft-0 CI=1 NO_COLOR=1
@@ -16,5 +17,8 @@ node "$REPO/driver/test/qemu/sdk-report.mjs" /tmp/sdk.json "$TAG" || {
 	echo "WDTEST sdk:vitest@$TAG FAIL (no report)"
 	tail -30 /tmp/sdk.out
 }
-[ "${WD_SDK_PERF:-1}" = 1 ] && node "$REPO/driver/test/qemu/sdk-perf.mjs"
+if [ "${WD_SDK_PERF:-1}" = 1 ]; then
+	node "$REPO/driver/test/qemu/sdk-perf.mjs"
+	node "$REPO/driver/test/qemu/sdk-doorbell.mjs"
+fi
 exit 0
