@@ -18,7 +18,7 @@ enum wdc_op {
 	WDC_OP_SESSION_CLOSE	= 0x43,	/* ctx_addr = handle; key zeroized */
 	WDC_OP_SESSION_CIPHER	= 0x44,	/* ctx_addr = handle; message or stream step */
 	WDC_OP_SESSION_HASH	= 0x45,	/* ctx_addr = handle; update [+ final] */
-	WDC_OP_INFO		= 0x46,	/* dst = text: OpenSSL version and origin */
+	WDC_OP_INFO		= 0x46,	/* dst = text: OpenSSL version and origin; aux = live sessions */
 	WDC_OP_LAST		= 0x46,
 };
 
@@ -104,5 +104,6 @@ int wdc_hash_session(struct wdc_hash_state *s, const struct wdc_req *r, __u32 *p
 int wdc_session_open(const struct wdc_req *r, __u64 *handle);
 int wdc_session_close(__u64 handle);
 int wdc_session_run(__u64 handle, __u8 opcode, const struct wdc_req *r, __u32 *produced);
+__u32 wdc_session_live(void);
 
 #endif /* WD_CRYPTO_ENGINE_H */

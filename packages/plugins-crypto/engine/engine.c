@@ -78,6 +78,7 @@ static int info(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 		return -ENOSPC;
 	memcpy((void *)(unsigned long)sqe->dst_addr, text, (size_t)n);
 	cqe->produced = (__u32)n;
+	cqe->aux = wdc_session_live();
 	return 0;
 }
 

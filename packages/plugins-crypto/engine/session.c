@@ -28,6 +28,7 @@ struct slot {
 static struct slot table[MAX_SESSIONS];
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static __u32 next_index;
+static __u32 live;		/* sessions whose state is allocated */
 
 static void state_free(int kind, void *state)
 {
@@ -74,6 +75,7 @@ int wdc_session_open(const struct wdc_req *r, __u64 *handle)
 		atomic_store(&s->busy, 0);
 		s->state = state;
 		next_index = i + 1;
+		live++;
 		*handle = ((__u64)s->gen << 32) | (i + 1);
 		pthread_mutex_unlock(&table_lock);
 		return 0;
@@ -103,6 +105,7 @@ static void unref_locked(struct slot *s, void **to_free, int *kind)
 		*to_free = s->state;
 		*kind = s->kind;
 		s->state = NULL;
+		live--;
 	}
 }
 
@@ -158,6 +161,16 @@ int wdc_session_run(__u64 handle, __u8 opcode, const struct wdc_req *r, __u32 *p
 	if (to_free)
 		state_free(kind, to_free);
 	return ret;
+}
+
+__u32 wdc_session_live(void)
+{
+	__u32 n;
+
+	pthread_mutex_lock(&table_lock);
+	n = live;
+	pthread_mutex_unlock(&table_lock);
+	return n;
 }
 
 /* The library is never unloaded while the process runs; at exit, zeroize. */

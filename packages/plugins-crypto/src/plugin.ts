@@ -43,6 +43,8 @@ export interface CryptoEngineInfo {
   readonly openssl: string;
   /** The shared object that holds the engine's `EVP_EncryptInit_ex` (dladdr). */
   readonly library: string;
+  /** Sessions whose state the engine holds (all contexts of the process). */
+  readonly sessions: number;
 }
 
 /** Methods the crypto plugin adds to a context. */
@@ -148,12 +150,12 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
     },
     cryptoEngineInfo: () => {
       const dst = Buffer.alloc(512);
-      const text = ctx.runSync<string>(OPS.info, {
+      const { text, sessions } = ctx.runSync<{ text: string; sessions: number }>(OPS.info, {
         param: undefined, src: undefined, dst, dstLen: dst.byteLength, aad: undefined, handle: 0,
-        authDecrypt: false, label: 'engine info', done: (cqe: Cqe) => dst.toString('utf8', 0, cqe.produced),
-      } satisfies CryptoRequest<string>);
+        authDecrypt: false, label: 'engine info', done: (cqe: Cqe) => ({ text: dst.toString('utf8', 0, cqe.produced), sessions: cqe.auxLow }),
+      } satisfies CryptoRequest<{ text: string; sessions: number }>);
       const [openssl = '', library = ''] = text.split('\n');
-      return { openssl, library };
+      return { openssl, library, sessions };
     },
   };
 }

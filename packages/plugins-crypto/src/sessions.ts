@@ -56,6 +56,20 @@ export interface StreamFinalResult {
   readonly tag?: Buffer;
 }
 
+/**
+ * Sessions dropped without close(): once collected, their engine state is
+ * closed (zeroized and freed) on the inline path, if the context is still
+ * open. A context that is already closed cannot run the close; its
+ * sessions are freed at process exit (README "Limits").
+ */
+const dropped = new FinalizationRegistry<{ host: PluginHost; handle: number | bigint }>(({ host, handle }) => {
+  try {
+    host.runSync<void>(OPS.sessionClose, closeRequest(handle));
+  } catch {
+    // context closed, or already closed through another path: nothing to free from here
+  }
+});
+
 function attempt<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return fn();
@@ -84,6 +98,7 @@ abstract class Session {
     this.host = host;
     this.handle = handle;
     this.inlineMax = inlineMax;
+    dropped.register(this, { host, handle }, this);
   }
 
   /** True once `close()`/`closeSync()` was called. */
@@ -172,6 +187,7 @@ abstract class Session {
    */
   close(): Promise<void> {
     if (this.closing === undefined) {
+      dropped.unregister(this);
       this.closing = this.tail
         .then(() => (this.inflight === 0 ? undefined : new Promise<void>((resolve) => (this.idle = resolve))))
         .then(() => this.host.run<void>(OPS.sessionClose, closeRequest(this.handle)));
@@ -186,6 +202,7 @@ abstract class Session {
   closeSync(): void {
     if (this.closing !== undefined) return;
     if (this.inflight > 0 || this.chained > 0) throw busy();
+    dropped.unregister(this);
     this.closing = Promise.resolve();
     this.host.runSync<void>(OPS.sessionClose, closeRequest(this.handle));
   }

@@ -140,6 +140,27 @@ describe('inline threshold (crypto({ inlineMaxBytes }))', () => {
   });
 });
 
+describe('engine session state', () => {
+  it('close() frees the engine state; sessions dropped without close() are freed once collected', async () => {
+    const base = ctx.cryptoEngineInfo().sessions;
+    const kept = await Promise.all(Array.from({ length: 10 }, () => ctx.createCipherSession({ alg: 'aes-128-gcm', key: key.subarray(0, 16) })));
+    expect(ctx.cryptoEngineInfo().sessions).toBe(base + 10);
+    await Promise.all(kept.map((s) => s.close()));
+    expect(ctx.cryptoEngineInfo().sessions).toBe(base);
+    await (async () => {
+      for (let i = 0; i < 50; i++) ctx.createHashSessionSync({ alg: 'hmac-sha256', key });
+    })();
+    expect(ctx.cryptoEngineInfo().sessions).toBe(base + 50);
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, 'vitest.config.ts runs the tests with --expose-gc').toBeTypeOf('function');
+    for (let i = 0; i < 100 && ctx.cryptoEngineInfo().sessions > base; i++) {
+      gc!();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(ctx.cryptoEngineInfo().sessions).toBe(base);
+  });
+});
+
 describe('OpenSSL origin (README "OpenSSL: which copy, and why")', () => {
   it('the engine runs its own static OpenSSL, not the one node exports', () => {
     const info = ctx.cryptoEngineInfo();
