@@ -101,6 +101,28 @@ describe('cross-check with node:crypto', () => {
     }
   });
 
+  it('a GCM session alternates IV lengths (1, 12, 60, 128 bytes) across messages and streams, in parallel', async () => {
+    const key = rnd(32);
+    const s = await ctx.createCipherSession({ alg: 'aes-256-gcm', key });
+    await Promise.all(
+      Array.from({ length: 80 }, async (_, i) => {
+        const iv = rnd([1, 12, 60, 128][i % 4]!), data = rnd(int(3000)), aad = rnd(int(40));
+        const ref = reference('aes-256-gcm', key, iv, data, aad);
+        const got = i % 2 ? s.encryptSync(data, { iv, aad }) : await s.encrypt(data, { iv, aad });
+        expect(got.ciphertext.equals(ref.ct) && got.tag!.equals(ref.tag!)).toBe(true);
+      }),
+    );
+    for (const n of [128, 1, 12, 60]) {
+      const iv = rnd(n), data = rnd(5000);
+      const ref = reference('aes-256-gcm', key, iv, data);
+      s.start({ iv });
+      const parts = [await s.update(data.subarray(0, 1234)), s.updateSync(data.subarray(1234))];
+      const fin = await s.final();
+      expect(Buffer.concat([...parts, fin.output]).equals(ref.ct) && fin.tag!.equals(ref.tag!)).toBe(true);
+    }
+    await s.close();
+  });
+
   it('digest and hmac of random data match node:crypto (one-shot, sync, session)', async () => {
     for (const alg of ['sha1', 'sha224', 'sha256', 'sha384', 'sha512']) {
       const h = await ctx.createHashSession({ alg });
