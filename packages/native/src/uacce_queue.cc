@@ -73,8 +73,9 @@ Napi::Value UacceQueue::Open(const Napi::CallbackInfo& info) {
   std::string error;
   std::unique_ptr<UacceHandle> handle = UacceHandle::Open(p, &error);
   if (!handle) {
+    const int err = errno;
     Napi::Error e = Napi::Error::New(env, "openUacceQueue: " + error);
-    e.Set("errno", Napi::Number::New(env, errno));
+    e.Set("errno", Napi::Number::New(env, err));
     e.ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -183,11 +184,15 @@ Napi::Value UacceQueue::Close(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value UacceQueue::JsRef(const Napi::CallbackInfo& info) {
+  referenced_ = true;
+  if (paused_ && timer_) uv_ref(reinterpret_cast<uv_handle_t*>(timer_));
   if (notifier_) notifier_->Ref();
   return info.Env().Undefined();
 }
 
 Napi::Value UacceQueue::JsUnref(const Napi::CallbackInfo& info) {
+  referenced_ = false;
+  if (paused_ && !close_called_ && timer_) uv_unref(reinterpret_cast<uv_handle_t*>(timer_));
   if (notifier_) notifier_->Unref();
   return info.Env().Undefined();
 }
@@ -213,6 +218,7 @@ void UacceQueue::OnTimer(uv_timer_t* t) {
   }
   // A paused watcher: look again.
   self->paused_ = false;
+  uv_unref(reinterpret_cast<uv_handle_t*>(t));
   if (self->notifier_) self->notifier_->Resume();
 }
 
@@ -226,6 +232,8 @@ void UacceQueue::HandleReadable() {
   if (!finished_ && !close_called_ && notifier_ && !paused_ && CqPending()) {
     paused_ = true;
     notifier_->Pause();
+    // A stopped poll handle no longer keeps the loop alive: the timer does.
+    if (referenced_) uv_ref(reinterpret_cast<uv_handle_t*>(timer_));
     uv_timer_start(timer_, &UacceQueue::OnTimer, kPausedRetryMs, 0);
   }
   napi_close_handle_scope(Env(), scope);

@@ -56,6 +56,7 @@ class UacceQueue : public Napi::ObjectWrap<UacceQueue> {
   std::unique_ptr<Napi::AsyncContext> async_context_;
   uint32_t cq_head_off_ = 0, cq_tail_off_ = 0;
   bool paused_ = false;
+  bool referenced_ = true;  // JS ref()/unref(): a paused watcher's timer inherits it
   bool close_called_ = false;
   bool finished_ = false;
 };
