@@ -31,11 +31,11 @@ export interface ContextOptions<P extends readonly Plugin<any>[] = readonly Plug
   readonly queues?: number;
   /** SQ depth per queue, a power of two in 1..32768 (default 256); CQ is twice that. */
   readonly depth?: number;
-  /** Soft-device worker threads, 1..256 (default: available CPUs). */
+  /** Soft-device worker threads, 1..256 (default: available CPUs). Ignored for a kernel device. */
   readonly workers?: number;
   /** Queue selection policy (default 'least-in-flight'). */
   readonly schedule?: SchedulePolicy;
-  /** Soft device: µs an idle worker polls before sleeping (addon default if unset). */
+  /** Soft device: µs an idle worker polls before sleeping (addon default if unset). Ignored for a kernel device. */
   readonly spinMicros?: number;
   /**
    * µs the submitting thread busy-polls the CQ after each batch before
