@@ -179,6 +179,50 @@ describe.skipIf(!hasDevice)(`kernel device ${DEVICE}`, () => {
     expect(available()).toBe(before);
   });
 
+  it('process and worker lifetime: in-flight work keeps a process alive, idle queues do not, exit/terminate release the queues', () => {
+    const before = available();
+    const dist = new URL('../dist/index.js', import.meta.url).href;
+    const node = (code: string) =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, WARPDRIVE_DEVICE: DEVICE } });
+    // 8 × 4 MiB copies, nothing awaited, no timers: the process waits for them.
+    let r = node(`import { coreOps, createContext } from '${dist}';
+      const ctx = await createContext({ plugins: [coreOps()] });
+      if (ctx.device.name !== '${DEVICE}') throw new Error('wrong device ' + ctx.device.name);
+      const src = Buffer.alloc(4 << 20, 1), dst = Buffer.alloc(src.length);
+      let done = 0;
+      for (let i = 0; i < 8; i++) ctx.copy(src, dst).then(() => { if (++done === 8) console.log('completed 8'); });`);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('completed 8');
+    expect(available()).toBe(before);
+    // An idle open context does not hold the process; exit closes the queues.
+    r = node(`import { coreOps, createContext } from '${dist}';
+      const ctx = await createContext({ plugins: [coreOps()], queues: 2 });
+      await ctx.nop(); console.log('idle');`);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('idle');
+    expect(available()).toBe(before);
+    // A worker thread with an open kernel context and work in flight,
+    // terminated (4 times: the termination races the completions).
+    for (let round = 0; round < 4; round++) {
+      r = node(`import { Worker } from 'node:worker_threads';
+        import { readFileSync } from 'node:fs';
+        const w = new Worker(new URL('data:text/javascript,' + encodeURIComponent(\`import { coreOps, createContext } from '${dist}';
+          import { parentPort } from 'node:worker_threads';
+          const ctx = await createContext({ plugins: [coreOps()] });
+          await ctx.nop();
+          const src = Buffer.alloc(4 << 20, 2), dst = Buffer.alloc(src.length);
+          for (let i = 0; i < 16; i++) ctx.copy(src, dst);
+          parentPort.postMessage('busy');\`)));
+        await new Promise((res) => w.once('message', res));
+        const open = Number(readFileSync('/sys/class/uacce/${DEVICE}/available_instances', 'utf8'));
+        await w.terminate();
+        console.log(open, Number(readFileSync('/sys/class/uacce/${DEVICE}/available_instances', 'utf8')));`);
+      if (r.stderr !== '') throw new Error(`worker child: status ${r.status} signal ${r.signal} stdout ${r.stdout} stderr ${r.stderr}`);
+      expect(r.stdout.trim()).toBe(`${before - 1} ${before}`);
+      expect(available()).toBe(before);
+    }
+  });
+
   it('another process holding the queue fd cannot drive it (-EPERM); the owner is unaffected', async (t) => {
     if (!existsSync('/usr/bin/python3')) t.skip();
     // The queue fd of ctx: the one /proc/self/fd entry pointing at the device.
