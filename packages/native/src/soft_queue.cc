@@ -1,5 +1,7 @@
 #include "soft_queue.h"
 
+#include "loop_callback.h"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -153,27 +155,7 @@ void SoftQueue::HandleReadable() {
 }
 
 void SoftQueue::CallJs(Napi::FunctionReference& fn) {
-  if (fn.IsEmpty()) return;
-  // Raw napi calls only: while a worker is being terminated (e.g.
-  // process.exit() inside a callback) every call into JS fails, and
-  // node-addon-api would turn that failure into a fatal error.
-  napi_env env = Env();
-  napi_value recv = nullptr, func = nullptr, result = nullptr;
-  if (napi_get_reference_value(env, fn, &func) != napi_ok || !func) return;
-  // `this` is the queue (napi_make_callback needs an object receiver).
-  if (napi_get_reference_value(env, Napi::ObjectWrap<SoftQueue>::operator napi_ref(), &recv) != napi_ok || !recv)
-    napi_get_global(env, &recv);
-  // MakeCallback: runs in our async context and drains microtasks afterwards.
-  napi_make_callback(env, *async_context_, recv, func, 0, nullptr, &result);
-  bool pending = false;
-  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return;
-  // Surface it like any exception thrown from an event callback.
-  napi_value error = nullptr;
-  if (napi_get_and_clear_last_exception(env, &error) == napi_ok && error) {
-    napi_valuetype type = napi_undefined;
-    napi_typeof(env, error, &type);
-    if (type != napi_undefined) napi_fatal_exception(env, error);
-  }
+  CallFromLoop(Env(), *async_context_, Napi::ObjectWrap<SoftQueue>::operator napi_ref(), fn);
 }
 
 void SoftQueue::Finish() {

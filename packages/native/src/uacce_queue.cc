@@ -1,5 +1,7 @@
 #include "uacce_queue.h"
 
+#include "loop_callback.h"
+
 #include <misc/wd_soft.h>
 
 #include <atomic>
@@ -240,22 +242,7 @@ void UacceQueue::HandleReadable() {
 }
 
 void UacceQueue::CallJs(Napi::FunctionReference& fn) {
-  if (fn.IsEmpty()) return;
-  // Raw napi calls only (see SoftQueue::CallJs).
-  napi_env env = Env();
-  napi_value recv = nullptr, func = nullptr, result = nullptr;
-  if (napi_get_reference_value(env, fn, &func) != napi_ok || !func) return;
-  if (napi_get_reference_value(env, Napi::ObjectWrap<UacceQueue>::operator napi_ref(), &recv) != napi_ok || !recv)
-    napi_get_global(env, &recv);
-  napi_make_callback(env, *async_context_, recv, func, 0, nullptr, &result);
-  bool pending = false;
-  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return;
-  napi_value error = nullptr;
-  if (napi_get_and_clear_last_exception(env, &error) == napi_ok && error) {
-    napi_valuetype type = napi_undefined;
-    napi_typeof(env, error, &type);
-    if (type != napi_undefined) napi_fatal_exception(env, error);
-  }
+  CallFromLoop(Env(), *async_context_, Napi::ObjectWrap<UacceQueue>::operator napi_ref(), fn);
 }
 
 void UacceQueue::Finish() {
