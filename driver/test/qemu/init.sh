@@ -48,13 +48,17 @@ sdk_stage() {
 		result sdk:mount "FAIL overlay"
 		return
 	fi
+	# No tmpfs on /newroot/tmp: the overlay's upper layer already makes it
+	# writable, and a fresh tmpfs would hide a checkout that lives in /tmp.
 	for d in proc sys dev; do mount -o bind /$d /newroot/$d; done
-	mount -t tmpfs tmpfs /newroot/tmp
 	result sdk:mount PASS
 	start=$(cut -d. -f1 /proc/uptime)
-	timeout 900 chroot /newroot /bin/sh "@REPO@/driver/test/qemu/sdk.sh" "@REPO@" "$tag"
+	# sdk.sh reports each test; if it cannot even start, that is a failure
+	# too, never a stage that silently reports nothing.
+	timeout 900 chroot /newroot /bin/sh "@REPO@/driver/test/qemu/sdk.sh" "@REPO@" "$tag" ||
+		result sdk:run "FAIL sdk.sh exit $?"
 	echo "WDRUN sdk $(( $(cut -d. -f1 /proc/uptime) - start ))s"
-	for d in tmp dev sys proc; do umount /newroot/$d; done
+	for d in dev sys proc; do umount /newroot/$d; done
 	umount /newroot
 }
 grep -q 'WD_SDK=1' /proc/cmdline && sdk_stage

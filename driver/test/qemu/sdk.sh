@@ -8,7 +8,8 @@
 # $1: repo path, $2: boot tag
 REPO=$1 TAG=$2
 export HOME=/tmp PATH=/usr/local/bin:/usr/bin:/bin WARPDRIVE_DEVICE=wd_soft-0 CI=1 NO_COLOR=1
-cd "$REPO/packages/core" || exit 1
+cd "$REPO/packages/core" || { echo "WDTEST sdk:setup@$TAG FAIL (no $REPO/packages/core)"; exit 1; }
+mkdir -p /tmp
 # dist/ is built on the host; never let vitest's global set-up rebuild it here.
 touch dist/index.js
 node "$REPO/node_modules/vitest/vitest.mjs" run test/device-kernel.test.ts \
