@@ -97,6 +97,8 @@ export class Queue {
   private readonly reapFn: () => void;
 
   private readonly pollMs: number;
+  private pollSkip = 0; // flushes left before polling again (after misses)
+  private pollBackoff = 0; // current skip length; doubles per miss, 0 after a hit
   private sqTail: number; // next SQ index to hand out (published on submit)
   private cqHead: number;
   private pending = 0; // SQEs handed out, not yet submitted
@@ -137,7 +139,10 @@ export class Queue {
       this.flushScheduled = false;
       if (this.state !== OPEN) return;
       this.submit();
-      if (this.pollMs > 0) this.poll();
+      if (this.pollMs > 0) {
+        if (this.pollSkip === 0) this.poll();
+        else this.pollSkip--;
+      }
     };
     this.backend = open(this.reapFn);
     const ring = this.backend.ring;
@@ -483,14 +488,22 @@ export class Queue {
   /**
    * Busy-poll the CQ for up to `pollMicros` after a submit: a fast request
    * completes without the eventfd → event loop → callback round trip, at the
-   * price of blocking this thread for that long when it does not.
+   * price of blocking this thread for that long when it does not. A miss
+   * means this queue's requests currently take longer than the window (large
+   * copies, compression): polling then only steals CPU from the device's
+   * workers, so the next 1, 2, 4 … 64 flushes skip it; a hit resets that.
    */
   private poll(): void {
     const deadline = performance.now() + this.pollMs;
     // Acquire loads (Atomics): pairs with the device's release store of cq.tail.
     while (Atomics.load(this.u32, this.cqTailW) === this.cqHead) {
-      if (performance.now() >= deadline) return;
+      if (performance.now() >= deadline) {
+        this.pollBackoff = Math.min(64, this.pollBackoff === 0 ? 1 : this.pollBackoff * 2);
+        this.pollSkip = this.pollBackoff;
+        return;
+      }
     }
+    this.pollBackoff = 0;
     this.reap();
   }
 

@@ -33,6 +33,28 @@ function release(): void {
   for (const r of mockState.release.splice(0)) r();
 }
 
+describe('busy-poll after submit (pollMicros)', () => {
+  it('skips polling on the next flush after a poll window passed without a completion', async () => {
+    const c = await open({ pollMicros: 200 });
+    mockState.hold = true;
+    const now = vi.spyOn(performance, 'now');
+    try {
+      const first = c.nop();
+      await new Promise<void>((r) => queueMicrotask(r)); // the batch flush runs here
+      const afterFirst = now.mock.calls.length;
+      expect(afterFirst).toBeGreaterThan(1); // polled the CQ until the deadline
+      const second = c.nop();
+      await new Promise<void>((r) => queueMicrotask(r));
+      expect(now.mock.calls.length).toBe(afterFirst); // backed off: no polling
+      release();
+      await Promise.all([first, second]);
+    } finally {
+      now.mockRestore();
+      await c.close();
+    }
+  });
+});
+
 describe('raw queue (liburing vocabulary)', () => {
   it('getSqe returns null once the SQ is full and submit publishes them all with one doorbell', async () => {
     const q = ctx.queues[0]!;

@@ -1,5 +1,7 @@
 #include "queue_core.h"
 
+#include <sched.h>
+
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -217,7 +219,15 @@ bool QueueCore::SpinForWork() {
     if (sq_tail_->load(std::memory_order_acquire) != sq_next_) return true;
     if (closed_.load(std::memory_order_relaxed)) return true;
     if (device_->HasReadyWork()) return false;  // another queue needs this worker
-    if ((i & 63) == 0 && std::chrono::steady_clock::now() >= deadline) return false;
+    if ((i & 63) == 0) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      // Let a runnable thread on this CPU go first: on a machine with as
+      // many workers as CPUs, the JS thread that must reap completions and
+      // refill this very SQ would otherwise wait for the spin to time out
+      // (measured: COPY 1 MiB throughput fell to ~0.7x memcpy on 2 vCPUs).
+      // With nothing else runnable, sched_yield() returns at once.
+      sched_yield();
+    }
     CpuRelax();
   }
 }
