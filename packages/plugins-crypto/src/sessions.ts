@@ -137,38 +137,30 @@ abstract class Session {
         }
       }
       this.chained++;
-      const p = this.submit(op, request).then(
-        (value) => {
-          this.chained--;
-          after(true);
-          return value;
-        },
-        (err: unknown) => {
-          this.chained--;
-          after(false);
-          throw err;
-        },
-      );
-      this.tail = p.catch(() => undefined);
-      return p;
+      return this.settleStep(this.submit(op, request), after);
     }
     this.chained++;
-    // Checked at call time: steps queued before close() still run. The
-    // bookkeeping runs before the caller's continuation sees the result.
-    const p = this.tail
-      .then(() => this.submit(op, build()))
-      .then(
-        (value) => {
-          this.chained--;
-          after(true);
-          return value;
-        },
-        (err: unknown) => {
-          this.chained--;
-          after(false);
-          throw err;
-        },
-      );
+    // Checked at call time: steps queued before close() still run.
+    return this.settleStep(this.tail.then(() => this.submit(op, build())), after);
+  }
+
+  /**
+   * Bookkeeping of one chained step: runs before the caller's continuation
+   * sees the result, and makes the step the new tail of the chain.
+   */
+  private settleStep<R>(step: Promise<R>, after: (ok: boolean) => void): Promise<R> {
+    const p = step.then(
+      (value) => {
+        this.chained--;
+        after(true);
+        return value;
+      },
+      (err: unknown) => {
+        this.chained--;
+        after(false);
+        throw err;
+      },
+    );
     this.tail = p.catch(() => undefined);
     return p;
   }
