@@ -1,14 +1,15 @@
 // Turns vitest's JSON report into the guest's result lines:
-// "WDTEST sdk:<test title>@<tag> PASS|FAIL|SKIP"; failure messages follow a FAIL.
+// "WDTEST sdk[-<plugin>]:<test title>@<tag> PASS|FAIL|SKIP"; failure messages follow a FAIL.
 import { readFileSync } from 'node:fs';
 
-const [file, tag] = process.argv.slice(2);
+const [file, tag, pkg = 'core'] = process.argv.slice(2);
+const prefix = pkg === 'core' ? 'sdk' : `sdk-${pkg.replace(/^plugins-/, '')}`;
 const report = JSON.parse(readFileSync(file, 'utf8'));
 let n = 0;
 for (const f of report.testResults ?? []) {
   for (const t of f.assertionResults ?? []) {
     n++;
-    const name = `sdk:${t.title.replace(/\s+/g, '_').slice(0, 60)}@${tag}`;
+    const name = `${prefix}:${t.title.replace(/\s+/g, '_').slice(0, 60)}@${tag}`;
     const secs = t.duration === undefined ? '' : ` (${(t.duration / 1000).toFixed(1)}s)`;
     if (t.status === 'passed') console.log(`WDTEST ${name} PASS${secs}`);
     else if (t.status === 'failed') {
@@ -17,7 +18,7 @@ for (const f of report.testResults ?? []) {
     } else console.log(`WDTEST ${name} SKIP`);
   }
   if ((f.assertionResults ?? []).length === 0 && f.status === 'failed') {
-    console.log(`WDTEST sdk:load@${tag} FAIL`);
+    console.log(`WDTEST ${prefix}:load@${tag} FAIL`);
     console.log(String(f.message).split('\n').slice(0, 12).join('\n'));
     n++;
   }
