@@ -106,6 +106,12 @@ void wd_worker_fn(struct work_struct *work);
 void wd_worker_cancel_pending(struct wd_queue *q);
 extern struct workqueue_struct *wd_soft_wq;
 
+/* wd_soft_mem.c: the only way engines touch descriptor memory */
+bool wd_range_faults(struct wd_queue *q, u64 addr, u64 len);
+int wd_mem_read(struct wd_queue *q, void *to, u64 addr, size_t n);
+int wd_mem_write(struct wd_queue *q, u64 addr, const void *from, size_t n);
+bool wd_should_abort(struct wd_queue *q);	/* queue stopped or owner exiting */
+
 /* wd_soft_engine.c */
 void wd_engine_execute(struct wd_queue *q, const struct wd_sqe *sqe,
 		       struct wd_cqe *cqe);

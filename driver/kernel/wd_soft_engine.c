@@ -27,45 +27,6 @@ struct wd_span {
 	u32 len;
 };
 
-/*
- * Is [addr, addr + len) out of reach? SVA: NULL-with-length or wrapping (the
- * uaccess helpers catch the rest). No-SVA: outside the queue's data region.
- */
-static bool wd_range_faults(struct wd_queue *q, u64 addr, u64 len)
-{
-	if (q->data)
-		return addr > q->data_bytes || len > q->data_bytes - addr;
-	return len && (!addr || addr + len < addr);
-}
-
-static int wd_mem_read(struct wd_queue *q, void *to, u64 addr, size_t n)
-{
-	if (q->data) {
-		if (wd_range_faults(q, addr, n))
-			return -EFAULT;
-		memcpy(to, q->data + addr, n);
-		return 0;
-	}
-	return copy_from_user(to, u64_to_user_ptr(addr), n) ? -EFAULT : 0;
-}
-
-static int wd_mem_write(struct wd_queue *q, u64 addr, const void *from,
-			size_t n)
-{
-	if (q->data) {
-		if (wd_range_faults(q, addr, n))
-			return -EFAULT;
-		memcpy(q->data + addr, from, n);
-		return 0;
-	}
-	return copy_to_user(u64_to_user_ptr(addr), from, n) ? -EFAULT : 0;
-}
-
-static bool wd_should_abort(struct wd_queue *q)
-{
-	return !READ_ONCE(q->running) || atomic_read(&q->mm->mm_users) <= 1;
-}
-
 static int wd_sgl_read(struct wd_queue *q, const struct wd_buf *b, u32 i,
 		       struct wd_sgl_entry *e)
 {
