@@ -9,7 +9,7 @@ import type { DeviceInfo } from './devices.js';
 import { selectDevice } from './device-select.js';
 import { InlineExecutor } from './inline.js';
 import { getNative } from './native.js';
-import type { ExtensionsOf, Plugin, PluginHost } from './plugin.js';
+import type { CloseHook, CloseHost, ExtensionsOf, Plugin, PluginHost } from './plugin.js';
 import { PluginRegistry, type BoundOperation } from './registry.js';
 import { Queue, unknownOperation } from './queue.js';
 import { createScheduler, type SchedulePolicy, type Scheduler } from './scheduler.js';
@@ -62,6 +62,7 @@ export class Context implements PluginHost {
   private readonly path: string;
   private readonly inline: InlineExecutor | undefined;
   private closePromise: Promise<void> | undefined;
+  private readonly closeHooks: CloseHook[] = [];
 
   /** @internal Use {@link createContext}. */
   constructor(device: DeviceInfo, soft: SoftDevice | undefined, queues: Queue[], registry: PluginRegistry, ops: Readonly<Record<string, BoundOperation>>, policy: SchedulePolicy) {
@@ -106,6 +107,10 @@ export class Context implements PluginHost {
    */
   run<R = unknown>(operation: string, request?: unknown): Promise<R> {
     if (this.closePromise !== undefined) return Promise.reject(new WarpdriveError('ERR_CONTEXT_CLOSED', 'the context was closed'));
+    return this.submit<R>(operation, request);
+  }
+
+  private submit<R>(operation: string, request: unknown): Promise<R> {
     const op = typeof operation === 'string' ? this.ops[operation] : undefined;
     if (op === undefined) return Promise.reject(unknownOperation(operation, this.ops));
     let queue = this.single;
@@ -133,6 +138,10 @@ export class Context implements PluginHost {
    */
   runSync<R = unknown>(operation: string, request?: unknown): R {
     if (this.closePromise !== undefined) throw new WarpdriveError('ERR_CONTEXT_CLOSED', 'the context was closed');
+    return this.execute<R>(operation, request);
+  }
+
+  private execute<R>(operation: string, request: unknown): R {
     const op = typeof operation === 'string' ? this.ops[operation] : undefined;
     if (op === undefined) throw unknownOperation(operation, this.ops);
     if (this.inline === undefined) {
@@ -152,17 +161,49 @@ export class Context implements PluginHost {
     return aggregateStats(this.path, this.queues.map((q) => q.stats()), 0, this.inline?.stats());
   }
 
+  /** {@inheritDoc PluginHost.onClose} */
+  onClose(hook: CloseHook): void {
+    if (typeof hook !== 'function') throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`hook\` must be a function, got ${typeof hook}`);
+    if (this.closePromise !== undefined) throw new WarpdriveError('ERR_CONTEXT_CLOSED', 'the context was closed');
+    this.closeHooks.push(hook);
+  }
+
   /**
-   * Close every queue and the device. Pending requests reject with
-   * `ERR_CONTEXT_CLOSED`. Idempotent: later calls return the same promise.
+   * Close the context: new requests reject with `ERR_CONTEXT_CLOSED` at
+   * once; the plugins' close hooks (see {@link PluginHost.onClose}) release
+   * their device state (requests already in flight may complete meanwhile);
+   * then every queue and the device close, and requests still pending reject
+   * with `ERR_CONTEXT_CLOSED`. Idempotent: later calls
+   * return the same promise.
    */
   close(): Promise<void> {
     if (this.closePromise === undefined) {
-      this.closePromise = Promise.all(this.queues.map((q) => q.close('ERR_CONTEXT_CLOSED'))).then(() => {
-        if (this.soft !== undefined && !this.soft.closed) this.soft.close();
-      });
+      const closeQueues = (): Promise<void> =>
+        Promise.all(this.queues.map((q) => q.close('ERR_CONTEXT_CLOSED'))).then(() => {
+          if (this.soft !== undefined && !this.soft.closed) this.soft.close();
+        });
+      // Without hooks the queues close now, so requests already in flight
+      // reject at once; with hooks they may still complete while hooks run.
+      this.closePromise = this.closeHooks.length === 0 ? closeQueues() : this.runCloseHooks().then(closeQueues);
     }
     return this.closePromise;
+  }
+
+  private async runCloseHooks(): Promise<void> {
+    const host: CloseHost = {
+      run: (operation, request) => this.submit(operation, request),
+      runSync: (operation, request) => this.execute(operation, request),
+      hasInline: this.inline !== undefined,
+    };
+    for (const hook of this.closeHooks.splice(0)) {
+      try {
+        await hook(host);
+      } catch (err) {
+        // A queue closed on its own already released what the hook meant to.
+        if (isWarpdriveError(err) && err.code === 'ERR_QUEUE_CLOSED') continue;
+        process.emitWarning(`warpdrive: a plugin close hook failed: ${(err as Error)?.message ?? String(err)}`, { code: 'WARPDRIVE_CLOSE_HOOK', detail: String((err as Error)?.stack ?? '') });
+      }
+    }
   }
 }
 

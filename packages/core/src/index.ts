@@ -11,6 +11,8 @@ export {
   type OperationCodec,
   type PinFn,
   type PluginHost,
+  type CloseHook,
+  type CloseHost,
   type SoftEngine,
   type ExtOf,
   type ExtensionsOf,

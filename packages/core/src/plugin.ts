@@ -62,7 +62,32 @@ export interface PluginHost {
   run<R = unknown>(operation: string, request?: unknown): Promise<R>;
   /** Run a named operation synchronously on the inline path; see Context.runSync. */
   runSync<R = unknown>(operation: string, request?: unknown): R;
+  /**
+   * Register a hook that {@link Context.close} awaits before it closes the
+   * queues: the place to release per-context device state (sessions, stream
+   * handles). The hook receives a {@link CloseHost} that can still submit
+   * operations while every other caller already gets `ERR_CONTEXT_CLOSED`.
+   * Hooks run in registration order; one that throws or rejects does not stop
+   * the others or the close (its error is reported through
+   * `process.emitWarning`). Registering on a closed context throws
+   * `ERR_CONTEXT_CLOSED`.
+   * @param hook - the release function
+   */
+  onClose(hook: CloseHook): void;
 }
+
+/** What a close hook may still use: the operations of its context. */
+export interface CloseHost {
+  /** Like PluginHost.run, still open while the context closes. */
+  run<R = unknown>(operation: string, request?: unknown): Promise<R>;
+  /** Like PluginHost.runSync (inline path), still open while the context closes. */
+  runSync<R = unknown>(operation: string, request?: unknown): R;
+  /** Does the device have an inline (synchronous) path? */
+  readonly hasInline: boolean;
+}
+
+/** A function run by Context.close() before the queues close. */
+export type CloseHook = (host: CloseHost) => void | Promise<void>;
 
 /** A plugin object, as returned by a plugin factory. `Ext` are the methods it adds to a context. */
 export interface Plugin<Ext extends object = object> {
