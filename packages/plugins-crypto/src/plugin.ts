@@ -16,7 +16,8 @@ import {
 import { OPS } from './ops.js';
 import { DEFAULT_INLINE_MAX, dispatch } from './runner.js';
 import { cipherSessionSchema, hashSessionSchema, parse, pluginOptionsSchema } from './options.js';
-import { CipherSession, HashSession } from './sessions.js';
+import { CipherSession, closeRequest, HashSession } from './sessions.js';
+import { SessionTable } from './table.js';
 
 type Bytes = ArrayBufferView | ArrayBuffer;
 
@@ -121,6 +122,8 @@ function attempt<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
+  const table = new SessionTable(ctx, (host, handle) =>
+    host.hasInline ? Promise.resolve(host.runSync<void>(OPS.sessionClose, closeRequest(handle))) : host.run<void>(OPS.sessionClose, closeRequest(handle)));
   return {
     encrypt: (data, o) => attempt(() => dispatch(ctx, OPS.cipher, encryptRequest(data, o), inlineMax)),
     decrypt: (data, o) => attempt(() => dispatch(ctx, OPS.cipher, decryptRequest(data, o), inlineMax)),
@@ -133,20 +136,20 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
     createCipherSession: (options) =>
       attempt(async () => {
         const { info, key, padding } = cipherOpen(options);
-        return new CipherSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, padding, inlineMax);
+        return new CipherSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, padding, inlineMax, table);
       }),
     createCipherSessionSync: (options) => {
       const { info, key, padding } = cipherOpen(options);
-      return new CipherSession(ctx, ctx.runSync(OPS.sessionOpen, openRequest(info.id, key)), info, padding, inlineMax);
+      return new CipherSession(ctx, ctx.runSync(OPS.sessionOpen, openRequest(info.id, key)), info, padding, inlineMax, table);
     },
     createHashSession: (options) =>
       attempt(async () => {
         const { info, key } = hashOpen(options);
-        return new HashSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax);
+        return new HashSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax, table);
       }),
     createHashSessionSync: (options) => {
       const { info, key } = hashOpen(options);
-      return new HashSession(ctx, ctx.runSync(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax);
+      return new HashSession(ctx, ctx.runSync(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax, table);
     },
     cryptoEngineInfo: () => {
       const dst = Buffer.alloc(512);

@@ -16,6 +16,7 @@ import { sessionClosed } from './errors.js';
 import type { EncryptResult } from './oneshot.js';
 import { OPS } from './ops.js';
 import { dispatch } from './runner.js';
+import type { SessionTable } from './table.js';
 
 type Bytes = ArrayBufferView | ArrayBuffer;
 
@@ -62,7 +63,9 @@ export interface StreamFinalResult {
  * open. A context that is already closed cannot run the close; its
  * sessions are freed at process exit (README "Limits").
  */
-const dropped = new FinalizationRegistry<{ host: PluginHost; handle: number | bigint }>(({ host, handle }) => {
+const dropped = new FinalizationRegistry<{ host: PluginHost; handle: number | bigint; table: SessionTable }>(({ host, handle, table }) => {
+  table.delete(handle, undefined);
+  if (table.closing !== undefined) return; // the context's close hook frees it
   try {
     host.runSync<void>(OPS.sessionClose, closeRequest(handle));
   } catch {
@@ -92,13 +95,16 @@ abstract class Session {
   private chained = 0;
   private closing: Promise<void> | undefined;
 
-  private readonly inlineMax: number;
+  protected readonly inlineMax: number;
+  private readonly table: SessionTable;
 
-  constructor(host: PluginHost, handle: number | bigint, inlineMax: number) {
+  constructor(host: PluginHost, handle: number | bigint, inlineMax: number, table: SessionTable) {
     this.host = host;
     this.handle = handle;
     this.inlineMax = inlineMax;
-    dropped.register(this, { host, handle }, this);
+    this.table = table;
+    table.add(handle, this);
+    dropped.register(this, { host, handle, table }, this);
   }
 
   /** True once `close()`/`closeSync()` was called. */
@@ -175,14 +181,17 @@ abstract class Session {
   /**
    * Close the session: waits for its in-flight requests, then the engine
    * zeroizes the key schedule and frees the state. Idempotent. Later calls
-   * of any method throw `ERR_SESSION_CLOSED`.
+   * of any method throw `ERR_SESSION_CLOSED`. Closing the context closes
+   * its open sessions the same way.
    */
   close(): Promise<void> {
     if (this.closing === undefined) {
       dropped.unregister(this);
       this.closing = this.tail
         .then(() => (this.inflight === 0 ? undefined : new Promise<void>((resolve) => (this.idle = resolve))))
-        .then(() => this.host.run<void>(OPS.sessionClose, closeRequest(this.handle)));
+        // Once the context is closing only its close hook's host submits.
+        .then(() => (this.table.closing ?? this.host).run<void>(OPS.sessionClose, closeRequest(this.handle)))
+        .finally(() => this.table.delete(this.handle, this));
     }
     return this.closing;
   }
@@ -196,11 +205,13 @@ abstract class Session {
     if (this.inflight > 0 || this.chained > 0) throw busy();
     dropped.unregister(this);
     this.closing = Promise.resolve();
+    this.table.delete(this.handle, this);
     this.host.runSync<void>(OPS.sessionClose, closeRequest(this.handle));
   }
 }
 
-function closeRequest(handle: number | bigint): CryptoRequest<void> {
+/** The SESSION_CLOSE request of `handle`. */
+export function closeRequest(handle: number | bigint): CryptoRequest<void> {
   return {
     param: makeParam(0, 0), src: undefined, dst: undefined, dstLen: 0, aad: undefined, handle,
     authDecrypt: false, label: 'close session', done: () => undefined,
@@ -227,8 +238,8 @@ export class CipherSession extends Session {
   private stream: StreamState | undefined;
 
   /** @internal */
-  constructor(host: PluginHost, handle: number | bigint, info: CipherInfo, padding: boolean, inlineMax: number) {
-    super(host, handle, inlineMax);
+  constructor(host: PluginHost, handle: number | bigint, info: CipherInfo, padding: boolean, inlineMax: number, table: SessionTable) {
+    super(host, handle, inlineMax, table);
     this.info = info;
     this.alg = info.name;
     this.padding = padding;
@@ -409,8 +420,8 @@ export class HashSession extends Session {
   private readonly info: HashInfo;
 
   /** @internal */
-  constructor(host: PluginHost, handle: number | bigint, info: HashInfo, inlineMax: number) {
-    super(host, handle, inlineMax);
+  constructor(host: PluginHost, handle: number | bigint, info: HashInfo, inlineMax: number, table: SessionTable) {
+    super(host, handle, inlineMax, table);
     this.info = info;
     this.alg = info.name;
   }
