@@ -45,6 +45,16 @@ export interface ContextOptions<P extends readonly Plugin<any>[] = readonly Plug
    * wake-up; set 0 to rely on completion events only.
    */
   readonly pollMicros?: number;
+  /**
+   * Kernel devices only: open every queue in **no-SVA mode** with a data
+   * region of this many bytes (4096..the driver's limit; `wd_soft` allows
+   * 16 MiB unless loaded with another `max_data_mb`). The device then
+   * reaches only that kernel-vetted region; buffers are copied through it
+   * (counted in `stats().bytesCopied`) unless carved from it with
+   * `queue.dataRegion.allocBuffer()`. A request whose buffers exceed the
+   * region rejects with `ERR_INVALID_ARGUMENT`. Default: SVA mode.
+   */
+  readonly dataRegion?: number;
 }
 
 /** An open device with its queues. Methods of plugins are merged onto it. */
@@ -158,7 +168,7 @@ export class Context implements PluginHost {
    * `<device>:<api>:<backend>:inline`.
    */
   stats(): ContextStats {
-    return aggregateStats(this.path, this.queues.map((q) => q.stats()), 0, this.inline?.stats());
+    return aggregateStats(this.path, this.queues.map((q) => q.stats()), this.inline?.stats());
   }
 
   /** {@inheritDoc PluginHost.onClose} */
@@ -254,7 +264,8 @@ function applyExtensions(ctx: Context, plugins: readonly Plugin<any>[]): void {
  * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (bad option, named),
  *   `ERR_PLUGIN` (plugin conflict, engine load failure),
  *   `ERR_DEVICE_NOT_FOUND`, `ERR_UNSUPPORTED_OPERATION` (a uacce device of
- *   an api other than `wd_soft_v1`, or a no-SVA ring), `ERR_NATIVE_UNAVAILABLE`,
+ *   an api other than `wd_soft_v1`), `ERR_INVALID_ARGUMENT` (bad options,
+ *   `dataRegion` on the soft device), `ERR_NATIVE_UNAVAILABLE`,
  *   `ERR_RING_LAYOUT`, `ERR_DEVICE_BUSY` (the device or a queue could not be
  *   started, e.g. no kernel queue left)
  */
@@ -278,6 +289,11 @@ export function createContextSync<const P extends readonly Plugin<any>[]>(option
   // The in-process device (worker threads, soft engines) only for 'soft';
   // a kernel device's engines are in the driver.
   let soft: SoftDevice | undefined;
+  if (o.dataRegion !== undefined && device.backend !== 'uacce') {
+    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`options.dataRegion\` applies to kernel (uacce) devices only; device '${device.name}' is the in-process soft device, which reaches buffers by address`, {
+      details: { argument: 'options.dataRegion', device: device.name },
+    });
+  }
   if (device.backend === 'soft') {
     try {
       soft = new native.SoftDevice({
@@ -295,12 +311,14 @@ export function createContextSync<const P extends readonly Plugin<any>[]>(option
     const ops = soft === undefined ? restrictToDevice(bound, registry.plugins, device) : bound;
     for (let i = 0; i < o.queues; i++) {
       const open = (onCompletion: () => void) =>
-        soft !== undefined ? soft.openQueue({ sqEntries: o.depth, onCompletion }) : openUacceQueue(native, device, o.depth, onCompletion);
+        soft !== undefined
+          ? soft.openQueue({ sqEntries: o.depth, onCompletion })
+          : openUacceQueue(native, device, o.depth, onCompletion, o.dataRegion ?? 0);
       const queue = new Queue(i, open, ops, o.pollMicros);
       queues.push(queue);
-      // Encoders write process VAs; a no-SVA ring would need data-region offsets.
-      if ((queue.features & WD_FEAT_SVA) === 0) {
-        throw new WarpdriveError('ERR_UNSUPPORTED_OPERATION', 'the device queue is not in SVA mode; no-SVA rings are not supported by this build', {
+      // Encoders get process VAs from pin() on SVA queues, region offsets on no-SVA ones.
+      if ((queue.features & WD_FEAT_SVA) === 0 && queue.dataRegion === undefined) {
+        throw new WarpdriveError('ERR_RING_LAYOUT', 'the device queue is neither in SVA mode nor has a data region', {
           details: { features: queue.features },
         });
       }

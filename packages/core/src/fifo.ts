@@ -11,6 +11,11 @@ export class Fifo<T> {
   push(item: T): void {
     this.items.push(item);
   }
+  /** Put an item back at the front (it becomes the oldest). */
+  unshift(item: T): void {
+    if (this.head > 0) this.items[--this.head] = item;
+    else this.items.unshift(item);
+  }
   /** Remove and return the oldest item (undefined if empty). */
   shift(): T | undefined {
     if (this.head === this.items.length) return undefined;

@@ -10,6 +10,7 @@ export {
   type PluginOperation,
   type OperationCodec,
   type PinFn,
+  type PinAccess,
   type PluginHost,
   type CloseHook,
   type CloseHost,
@@ -26,6 +27,7 @@ export { Cqe } from './cqe.js';
 export { readRingLayout, type RingLayout } from './ring.js';
 export { createScheduler, type SchedulePolicy, type Scheduler, type SchedulableQueue } from './scheduler.js';
 export { addressOf, isDetached, type BufferInput } from './memory.js';
+export { DataRegion } from './data-region.js';
 export { BufferPool, PAGE_SIZE, type BufferPoolOptions } from './buffer-pool.js';
 export type { ContextStats, PathStats } from './stats.js';
 export * as abi from './abi.js';

@@ -7,20 +7,34 @@
  * Core owns queues, scheduling, pinning, lifecycle and errors.
  */
 import type { Cqe } from './cqe.js';
+import type { PinAccess } from './data-region.js';
 import type { BufferInput } from './memory.js';
 import type { SqeWriter } from './sqe.js';
+
+export type { PinAccess };
 
 /**
  * Pins `buffer` until the request's CQE is reaped and returns its address
  * for an SQE field.
  *
+ * On an SVA queue the address is the buffer's own virtual address. On a
+ * no-SVA queue (a kernel device opened with `dataRegion`) it is an offset
+ * into the queue's data region: the buffer is copied there after `prep`
+ * returns and, unless `access` is `'read'`, copied back before `complete`
+ * runs — so fill a buffer before or after pinning it, as you like, but only
+ * inside `prep`.
+ *
  * @param buffer - the buffer the SQE will reference
  * @param name - argument name for errors (e.g. `src`)
+ * @param access - what the device does with it (default `'readwrite'`):
+ *   `'read'` input, `'write'` output, `'readwrite'` both; on no-SVA queues
+ *   it saves copies, on SVA queues it is ignored
  * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (not a buffer, or, on the
  *   queued path, backed by a resizable ArrayBuffer that could shrink while
- *   in flight), `ERR_BUFFER_DETACHED` (detached)
+ *   in flight, or a no-SVA request larger than the data region),
+ *   `ERR_BUFFER_DETACHED` (detached)
  */
-export type PinFn = (buffer: BufferInput, name?: string) => number;
+export type PinFn = (buffer: BufferInput, name?: string, access?: PinAccess) => number;
 
 /** Encoder/decoder of one operation for one device api. */
 export interface OperationCodec<Req = unknown, Res = unknown> {

@@ -10,7 +10,9 @@
  * acquire pairs (and the one full barrier) the ring protocol asks for.
  */
 import { CQE_STATUS, WD_SQ_NEED_WAKEUP } from './abi.js';
+import { REGION_FULL } from './bounce.js';
 import { Cqe } from './cqe.js';
+import { DataRegion } from './data-region.js';
 import { WarpdriveError, errorFromStatus, type WarpdriveErrorCode } from './errors.js';
 import { Fifo } from './fifo.js';
 import type { BoundOperation } from './registry.js';
@@ -43,6 +45,11 @@ export interface QueueStats {
   /** Callers waiting for ring space. */
   readonly waiting: number;
   readonly limit: number;
+  /**
+   * Bytes copied through the data region (no-SVA queues: in before
+   * submission, back after completion); always 0 on an SVA queue.
+   */
+  readonly bytesCopied: number;
 }
 
 export { PROMISE_TAG };
@@ -91,6 +98,9 @@ export class Queue {
   private readonly writers: SqeWriter[];
   private readonly cqe: Cqe;
   private readonly slots: SlotTable;
+  /** No-SVA queues only: the kernel-vetted memory every SQE address points into. */
+  readonly dataRegion: DataRegion | undefined;
+  private regionBlocked = false; // a waiter needs bounce space held by requests in flight
   private readonly waiters = new Fifo<Waiter>();
   private readonly rawWaiters = new Fifo<RawWaiter>();
   private readonly flushFn: () => void;
@@ -170,7 +180,8 @@ export class Queue {
     this.cqeWords = layout.cqeSize >>> 2;
     this.writers = Array.from({ length: layout.sqEntries }, (_, i) => new SqeWriter(u8, this.u32, layout.sqes + i * layout.sqeSize, i));
     this.cqe = new Cqe(this.u32, this.i32);
-    this.slots = new SlotTable(layout.cqEntries);
+    this.dataRegion = layout.dataBytes > 0 ? new DataRegion(ring, layout.dataOffset, layout.dataBytes) : undefined;
+    this.slots = new SlotTable(layout.cqEntries, this.dataRegion);
     this.sqTail = Atomics.load(this.u32, this.sqTailW);
     this.cqHead = Atomics.load(this.u32, this.cqHeadW);
     this.setReferenced(false); // an idle queue must not keep the process alive
@@ -371,6 +382,7 @@ export class Queue {
       maxInFlight: this.nMaxInFlight,
       waiting: this.waiters.length,
       limit: this.limit,
+      bytesCopied: this.slots.bounce?.bytesCopied ?? 0,
     };
   }
 
@@ -387,7 +399,7 @@ export class Queue {
   }
 
   /** Encode `request` into `sqe` for the current slot, then schedule a flush. */
-  private start(sqe: SqeWriter, op: BoundOperation, request: unknown): void {
+  private start(sqe: SqeWriter, op: BoundOperation, request: unknown): boolean {
     const slots = this.slots;
     const slot = slots.current;
     // An encoder may run user code (request getters, proxies). A request
@@ -399,6 +411,7 @@ export class Queue {
       op.prep(sqe, request, slots.pin);
     } catch (err) {
       this.encoding = false;
+      const resolve = slots.resolve[slot];
       const reject = slots.reject[slot];
       // Nothing was published: take the SQE back (it is the newest one),
       // unless a close() from the encoder already took every pending SQE back.
@@ -407,11 +420,18 @@ export class Queue {
         this.pending--;
       }
       slots.release(slot);
+      if (err === REGION_FULL && resolve !== undefined && reject !== undefined && this.state === OPEN) {
+        // No-SVA: wait, first in line, until completions free bounce space.
+        this.waiters.unshift({ op, request, resolve, reject });
+        this.regionBlocked = true;
+        return false;
+      }
       this.nErrors++;
       reject?.(err);
-      return;
+      return true;
     }
     this.encoding = false;
+    slots.bounce?.commit(slot);
     sqe.userDataParts(slot, PROMISE_TAG);
     slots.op[slot] = op;
     slots.request[slot] = request;
@@ -419,6 +439,7 @@ export class Queue {
       this.flushScheduled = true;
       queueMicrotask(this.flushFn);
     }
+    return true;
   }
 
   /** Drain promise-layer CQEs from the head; stop at a raw-layer CQE. */
@@ -463,6 +484,11 @@ export class Queue {
     const resolve = slots.resolve[slot]!;
     const reject = slots.reject[slot]!;
     const status = this.i32[cqe.w + STATUS_WORD]!;
+    const bounce = slots.bounce;
+    if (bounce !== undefined) {
+      bounce.copyOut(slot); // before the decoder reads any output
+      this.regionBlocked = false;
+    }
     this.nOps++;
     this.nBytesIn += cqe.consumed;
     this.nBytesOut += cqe.produced;
@@ -519,15 +545,14 @@ export class Queue {
   /** Start waiting callers while there is ring space, then submit them. */
   private refill(): void {
     let started = 0;
-    while (this.waiters.length !== 0) {
+    while (this.waiters.length !== 0 && !this.regionBlocked) {
       const sqe = this.nextSqe();
       if (sqe === null) break;
       const w = this.waiters.shift()!;
       this.slots.acquire();
       this.slots.resolve[this.slots.current] = w.resolve;
       this.slots.reject[this.slots.current] = w.reject;
-      this.start(sqe, w.op, w.request);
-      started++;
+      if (this.start(sqe, w.op, w.request)) started++;
     }
     if (started !== 0 && this.pending !== 0) this.submit();
   }

@@ -28,6 +28,9 @@ export interface RingLayout {
   readonly cqFlags: number;
   readonly cqOverflow: number;
   readonly cqes: number;
+  /** No-SVA queues: byte offset and size of the data region (0 and 0 with SVA). */
+  readonly dataOffset: number;
+  readonly dataBytes: number;
 }
 
 function layoutError(message: string, details: Record<string, unknown> = {}): WarpdriveError {
@@ -93,13 +96,36 @@ export function readRingLayout(ring: ArrayBuffer): RingLayout {
     cqFlags: cq('wd_cq_offsets.flags'),
     cqOverflow: cq('wd_cq_offsets.overflow'),
     cqes: cq('wd_cq_offsets.cqes'),
+    dataOffset: u64Field(u32, OFFSETS['wd_ring_info.data_offset']),
+    dataBytes: u64Field(u32, OFFSETS['wd_ring_info.data_bytes']),
   };
   checkBounds(ring.byteLength, layout, u32);
+  checkDataRegion(ring.byteLength, layout);
   return layout;
 }
 
 function u32Field(u32: Uint32Array, byteOffset: number): number {
   return u32[byteOffset >>> 2]!;
+}
+
+/** A little-endian u64 field; values past 2^53 become Infinity (then rejected as out of bounds). */
+function u64Field(u32: Uint32Array, byteOffset: number): number {
+  const hi = u32[(byteOffset >>> 2) + 1]!;
+  return hi >= 0x200000 ? Infinity : hi * 2 ** 32 + u32[byteOffset >>> 2]!;
+}
+
+function checkDataRegion(size: number, l: RingLayout): void {
+  const nosva = (l.features & CONSTANTS.WD_FEAT_NOSVA) !== 0;
+  if (l.dataBytes === 0) {
+    if (nosva) throw layoutError('the queue is in no-SVA mode (WD_FEAT_NOSVA) but has no data region');
+    return;
+  }
+  if (!nosva) throw layoutError(`data_bytes is ${l.dataBytes} on an SVA queue (WD_FEAT_NOSVA not granted)`);
+  if (l.dataOffset % 64 !== 0 || l.dataOffset + l.dataBytes > size) {
+    throw layoutError(`data region at ${l.dataOffset} (${l.dataBytes} bytes) is misaligned or does not fit a ${size}-byte region`, { dataOffset: l.dataOffset, dataBytes: l.dataBytes });
+  }
+  const ringEnd = Math.max(l.sqes + l.sqEntries * l.sqeSize, l.cqes + l.cqEntries * l.cqeSize);
+  if (l.dataOffset < ringEnd) throw layoutError(`data region at ${l.dataOffset} overlaps the rings (which end at ${ringEnd})`);
 }
 
 function checkBounds(size: number, l: RingLayout, u32: Uint32Array): void {

@@ -11,6 +11,8 @@
 import type { PinFn } from './plugin.js';
 import type { BoundOperation } from './registry.js';
 import { pinnableAddress } from './memory.js';
+import { Bounce } from './bounce.js';
+import type { DataRegion } from './data-region.js';
 
 type Settle = (value: unknown) => void;
 
@@ -31,8 +33,10 @@ export class SlotTable {
   readonly pin: PinFn;
   /** Promise executor storing resolve/reject of the current slot (one closure per table, not per request). */
   readonly executor: (resolve: Settle, reject: Settle) => void;
+  /** No-SVA queues: the copies through the data region (undefined with SVA). */
+  readonly bounce: Bounce | undefined;
 
-  constructor(size: number) {
+  constructor(size: number, region?: DataRegion) {
     this.size = size;
     this.op = new Array(size).fill(undefined);
     this.request = new Array(size).fill(undefined);
@@ -42,11 +46,18 @@ export class SlotTable {
     this.free = new Int32Array(size);
     for (let i = 0; i < size; i++) this.free[i] = size - 1 - i;
     this.top = size;
-    this.pin = (buffer, name = 'buffer') => {
-      const address = pinnableAddress(buffer, name);
-      this.pins[this.current]!.push(buffer);
-      return address;
-    };
+    const bounce = (this.bounce = region === undefined ? undefined : new Bounce(region, size));
+    this.pin = bounce === undefined
+      ? (buffer, name = 'buffer') => {
+          const address = pinnableAddress(buffer, name);
+          this.pins[this.current]!.push(buffer);
+          return address;
+        }
+      : (buffer, name = 'buffer', access = 'readwrite') => {
+          pinnableAddress(buffer, name); // the same checks as with SVA
+          this.pins[this.current]!.push(buffer);
+          return bounce.place(this.current, buffer, access, name);
+        };
     this.executor = (resolve, reject) => {
       this.resolve[this.current] = resolve;
       this.reject[this.current] = reject;
@@ -76,6 +87,7 @@ export class SlotTable {
     this.reject[slot] = undefined;
     const pins = this.pins[slot]!;
     if (pins.length !== 0) pins.length = 0;
+    this.bounce?.release(slot);
     this.free[this.top++] = slot;
   }
 }

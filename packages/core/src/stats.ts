@@ -10,7 +10,7 @@ export interface PathStats {
   readonly errors: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
-  /** Bytes the SDK itself copied (bounce buffers): 0 on SVA. */
+  /** Bytes the SDK itself copied (no-SVA bounce buffers): 0 on SVA. */
   readonly bytesCopied: number;
 }
 
@@ -25,13 +25,14 @@ export interface ContextStats extends PathStats {
  * Sum queue counters into context stats: the queued requests under `path`,
  * the inline ones (if any ran) under `<path>:inline`.
  */
-export function aggregateStats(path: string, perQueue: QueueStats[], bytesCopied: number, inline?: InlineStats): ContextStats {
-  let ops = 0, errors = 0, bytesIn = 0, bytesOut = 0;
+export function aggregateStats(path: string, perQueue: QueueStats[], inline?: InlineStats): ContextStats {
+  let ops = 0, errors = 0, bytesIn = 0, bytesOut = 0, bytesCopied = 0;
   for (const q of perQueue) {
     ops += q.ops;
     errors += q.errors;
     bytesIn += q.bytesIn;
     bytesOut += q.bytesOut;
+    bytesCopied += q.bytesCopied;
   }
   const queued: PathStats = { ops, errors, bytesIn, bytesOut, bytesCopied };
   const perPath: Record<string, PathStats> = { [path]: queued };

@@ -11,25 +11,40 @@ import type { Plugin } from './plugin.js';
 import type { QueueBackend } from './queue.js';
 import type { BoundOperation } from './registry.js';
 
+const EINVAL = 22;
+
 /** Device apis whose kernel queues this build can open (the queue set-up ioctls are per api). */
 export const UACCE_APIS: readonly string[] = [WD_SOFT_API_V1];
 
 /**
  * Open one kernel queue of `device`.
+ * @param dataBytes - > 0: no-SVA mode with a data region this large
  * @throws WarpdriveError `ERR_DEVICE_NOT_FOUND` (no `region_dus_size`);
+ *   `ERR_INVALID_ARGUMENT` for a data region the device cannot give;
  *   `ERR_DEVICE_BUSY` for any failure of open/ioctl/mmap (no queue left =
  *   `EBUSY`, `EACCES`, ...), with the failing step in the message and the
  *   errno in `details.errno`
  */
-export function openUacceQueue(native: NativeBinding, device: DeviceInfo, sqEntries: number, onCompletion: () => void): QueueBackend {
+export function openUacceQueue(native: NativeBinding, device: DeviceInfo, sqEntries: number, onCompletion: () => void, dataBytes = 0): QueueBackend {
   const dusSize = device.regionSizes?.dus;
   if (device.path === null || dusSize === undefined || dusSize <= 0) {
     throw new WarpdriveError('ERR_DEVICE_NOT_FOUND', `device '${device.name}' does not report region_dus_size`, { details: { device: device.name } });
   }
+  if (dataBytes >= dusSize) {
+    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`options.dataRegion\` must be smaller than device '${device.name}''s DUS region (${dusSize} bytes, rings included), got ${dataBytes}`, {
+      details: { argument: 'options.dataRegion', device: device.name, dusSize },
+    });
+  }
   try {
-    return native.openUacceQueue({ path: device.path, dusSize, sqEntries, onCompletion });
+    return native.openUacceQueue({ path: device.path, dusSize, sqEntries, onCompletion, ...(dataBytes > 0 ? { dataBytes } : {}) });
   } catch (err) {
     const errno = (err as { errno?: number }).errno;
+    if (dataBytes > 0 && errno === EINVAL && /SET_QP/.test((err as Error).message)) {
+      throw new WarpdriveError('ERR_INVALID_ARGUMENT', `device '${device.name}' refused a no-SVA data region of ${dataBytes} bytes (\`options.dataRegion\`; the driver's limit is its max_data_mb parameter)`, {
+        cause: err,
+        details: { argument: 'options.dataRegion', device: device.name, errno },
+      });
+    }
     throw new WarpdriveError('ERR_DEVICE_BUSY', `cannot open a queue of '${device.name}': ${(err as Error).message}`, {
       cause: err,
       details: { device: device.name, ...(errno === undefined ? {} : { errno }) },

@@ -70,6 +70,7 @@ export const contextOptionsSchema = options({
   schedule: scheduleSchema.optional().default('least-in-flight'),
   spinMicros: intInRange(0, 1_000_000).optional(),
   pollMicros: intInRange(0, 1000).optional().default(5),
+  dataRegion: intInRange(4096, 2 ** 40).optional(),
 });
 
 /** Options of listDevices. */

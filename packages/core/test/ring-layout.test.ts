@@ -37,6 +37,12 @@ function makeRing(patch: (u32: Uint32Array) => void = () => {}): ArrayBuffer {
   return ring;
 }
 
+function nosva(u32: Uint32Array, offset: number, bytes: number): void {
+  u32[OFFSETS['wd_ring_info.features'] >>> 2] = CONSTANTS.WD_FEAT_NOSVA;
+  u32[OFFSETS['wd_ring_info.data_offset'] >>> 2] = offset;
+  u32[OFFSETS['wd_ring_info.data_bytes'] >>> 2] = bytes;
+}
+
 describe('readRingLayout', () => {
   it('takes every position from the ring header', () => {
     const l = readRingLayout(makeRing());
@@ -53,12 +59,24 @@ describe('readRingLayout', () => {
     ['a CQE array beyond the region', (u) => (u[(OFFSETS['wd_ring_info.cq_off'] + OFFSETS['wd_cq_offsets.cqes']) >>> 2] = 1 << 20), /CQE array/],
     ['a mask that does not match', (u) => (u[272 >>> 2] = 0), /sq ring_mask 0 does not match/],
     ['a mask offset outside the region', (u) => (u[(OFFSETS['wd_ring_info.cq_off'] + OFFSETS['wd_cq_offsets.ring_mask']) >>> 2] = 1 << 24), /cq.ring_mask offset/],
+    ['a no-SVA queue without a data region', (u) => (u[OFFSETS['wd_ring_info.features'] >>> 2] = CONSTANTS.WD_FEAT_NOSVA), /no-SVA mode .* but has no data region/],
+    ['a data region on an SVA queue', (u) => { u[OFFSETS['wd_ring_info.data_offset'] >>> 2] = 1024; u[OFFSETS['wd_ring_info.data_bytes'] >>> 2] = 64; }, /data_bytes is 64 on an SVA queue/],
+    ['a data region beyond the mapping', (u) => nosva(u, 1024, 1 << 20), /does not fit/],
+    ['a data region overlapping the rings', (u) => nosva(u, 512, 64), /overlaps the rings/],
+    ['a misaligned data region', (u) => nosva(u, 1000, 64), /misaligned/],
+    ['a data size beyond 2^53', (u) => { nosva(u, 1024, 64); u[(OFFSETS['wd_ring_info.data_bytes'] >>> 2) + 1] = 0xffffffff; }, /does not fit/],
   ];
   for (const [what, patch, message] of bad) {
     it(`rejects ${what} with ERR_RING_LAYOUT`, () => {
       expect(() => readRingLayout(makeRing(patch))).toThrowError(expect.objectContaining({ code: 'ERR_RING_LAYOUT', message: expect.stringMatching(message) }));
     });
   }
+
+  it('reads a no-SVA data region that follows the rings', () => {
+    const ring = new ArrayBuffer(4096);
+    new Uint8Array(ring).set(new Uint8Array(makeRing((u) => nosva(u, 1024, 3072))));
+    expect(readRingLayout(ring)).toMatchObject({ dataOffset: 1024, dataBytes: 3072 });
+  });
 
   it('rejects a region smaller than the header', () => {
     expect(() => readRingLayout(new ArrayBuffer(16))).toThrowError(expect.objectContaining({ code: 'ERR_RING_LAYOUT' }));

@@ -94,6 +94,13 @@ export interface UacceQueueOptions {
    */
   readonly doorbell?: 'eventfd' | 'ioctl';
   /**
+   * No-SVA mode: the size of the kernel-allocated data region (bytes, within
+   * the device's limit), requested with `WD_FEAT_NOSVA` in SET_QP. SQE
+   * addresses are then offsets into that region (`wd_ring_info.data_offset`
+   * locates it in the ring mapping). 0 or absent: SVA mode.
+   */
+  readonly dataBytes?: number;
+  /**
    * Called on the opening thread's event loop (through `uv_poll` on the
    * queue fd, readable while the CQ holds CQEs) when new CQEs may be in the
    * CQ ring. Never re-entrant.

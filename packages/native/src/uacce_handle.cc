@@ -49,8 +49,14 @@ std::unique_ptr<UacceHandle> UacceHandle::Open(const UacceOpenParams& p, std::st
   Resources().fds++;
   wd_soft_qp_params qp{};
   qp.sq_entries = p.sq_entries;
-  qp.features = WD_FEAT_SVA;
+  qp.features = p.data_bytes ? WD_FEAT_NOSVA : WD_FEAT_SVA;
+  qp.data_bytes = p.data_bytes;
   if (ioctl(h->fd_, WD_SOFT_IOCTL_SET_QP, &qp)) return fail("WD_SOFT_IOCTL_SET_QP");
+  // The device may grant a larger (page-aligned) region; it must fit the mapping.
+  if (p.data_bytes && (!(qp.features & WD_FEAT_NOSVA) || qp.data_bytes < p.data_bytes)) {
+    errno = EINVAL;
+    return fail("WD_SOFT_IOCTL_SET_QP (no-SVA mode not granted)");
+  }
   void* mmio = mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_SHARED, h->fd_, kQfrtMmio * page);
   if (mmio == MAP_FAILED) return fail("mmap MMIO");
   h->mmio_ = mmio;

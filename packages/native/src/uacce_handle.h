@@ -38,11 +38,12 @@ struct UacceOpenParams {
   size_t dus_size = 0;     // sysfs region_dus_size
   uint32_t sq_entries = 0;
   bool kick_eventfd = true;  // doorbell through SET_KICK's eventfd (else the ioctl)
+  uint64_t data_bytes = 0;   // > 0: no-SVA mode with a data region this large
 };
 
 class UacceHandle {
  public:
-  // Open, SET_QP (SVA), map MMIO + DUS, optional SET_KICK, START_Q. Returns
+  // Open, SET_QP (SVA, or no-SVA with a data region), map MMIO + DUS, optional SET_KICK, START_Q. Returns
   // nullptr with *error ("<step>: <strerror>") on failure, everything undone.
   static std::unique_ptr<UacceHandle> Open(const UacceOpenParams& p, std::string* error);
   ~UacceHandle();  // Release()

@@ -39,10 +39,11 @@ Napi::Value UacceQueue::Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::string what = "openUacceQueue: options";
   Napi::Object opts;
-  double entries = 0, dus = 0;
+  double entries = 0, dus = 0, data_bytes = 0;
   if (!GetOptions(env, info[0], "openUacceQueue: `options`", &opts) ||
       !GetIntOption(env, opts, what, "sqEntries", WD_RING_MIN_ENTRIES, WD_RING_MAX_ENTRIES, -1, &entries) ||
-      !GetIntOption(env, opts, what, "dusSize", 4096, double(1ULL << 40), -1, &dus))
+      !GetIntOption(env, opts, what, "dusSize", 4096, double(1ULL << 40), -1, &dus) ||
+      !GetIntOption(env, opts, what, "dataBytes", 0, double(1ULL << 40), 0, &data_bytes))
     return env.Undefined();
   Napi::Value path = opts.Get("path");
   if (env.IsExceptionPending()) return env.Undefined();
@@ -72,6 +73,7 @@ Napi::Value UacceQueue::Open(const Napi::CallbackInfo& info) {
   p.dus_size = size_t(dus);
   p.sq_entries = uint32_t(entries);
   p.kick_eventfd = kind == "eventfd";
+  p.data_bytes = uint64_t(data_bytes);
   std::string error;
   std::unique_ptr<UacceHandle> handle = UacceHandle::Open(p, &error);
   if (!handle) {

@@ -93,9 +93,9 @@ const copy = {
     checkLength(srcLen, 'src');
     requireBytes(dstLen, srcLen, 'dst');
     sqe.opcode(WD_OP_COPY)
-      .srcAddr(pin(src as BufferInput, 'src'))
+      .srcAddr(pin(src as BufferInput, 'src', 'read'))
       .srcLen(srcLen)
-      .dstAddr(pin(dst as BufferInput, 'dst'))
+      .dstAddr(pin(dst as BufferInput, 'dst', 'write'))
       .dstLen(Math.min(dstLen, WD_MAX_REQ_LEN));
   },
   complete(cqe: Cqe): number {
@@ -115,7 +115,7 @@ const crc32 = {
         details: { argument: 'seed' },
       });
     }
-    sqe.opcode(WD_OP_CRC32).srcAddr(pin(data as BufferInput, 'data')).srcLen(length).aux(seed);
+    sqe.opcode(WD_OP_CRC32).srcAddr(pin(data as BufferInput, 'data', 'read')).srcLen(length).aux(seed);
   },
   complete(cqe: Cqe): number {
     return cqe.auxLow;

@@ -24,6 +24,10 @@ export const mockState = {
   release: [] as Array<() => void>,
   refCalls: 0,
   unrefCalls: 0,
+  /** > 0: queues opened from now on are no-SVA with a data region this large. */
+  dataBytes: 0,
+  /** src/dst fields of the SQEs executed (addresses or region offsets). */
+  addresses: [] as number[],
 };
 
 function addressOf(view: ArrayBufferView | ArrayBuffer): bigint {
@@ -37,7 +41,7 @@ function addressOf(view: ArrayBufferView | ArrayBuffer): bigint {
   return BigInt(id) * 2n ** 32n + BigInt(ArrayBuffer.isView(view) ? view.byteOffset : 0);
 }
 
-function resolve(addr: number, len: number): Uint8Array | null {
+function resolveAddress(addr: number, len: number): Uint8Array | null {
   const ab = buffers.get(Math.floor(addr / TWO_32));
   const off = addr % TWO_32;
   if (ab === undefined || off + len > ab.byteLength) return null;
@@ -46,6 +50,7 @@ function resolve(addr: number, len: number): Uint8Array | null {
 
 class MockQueue {
   readonly ring: ArrayBuffer;
+  private readonly data: Uint8Array | null;
   closed = false;
   private readonly u32: Uint32Array;
   private readonly l: Record<'sqHead' | 'sqTail' | 'sqFlags' | 'sqMask' | 'sqEntriesOff' | 'sqDropped' | 'cqHead' | 'cqTail' | 'cqFlags' | 'cqMask' | 'cqEntriesOff' | 'cqOverflow' | 'sqes' | 'cqes', number>;
@@ -62,12 +67,20 @@ class MockQueue {
     };
     l.cqes = l.sqes + sqEntries * SIZES.wd_sqe;
     this.l = l;
-    this.ring = new ArrayBuffer(l.cqes + cqEntries * SIZES.wd_cqe);
+    const ringEnd = l.cqes + cqEntries * SIZES.wd_cqe;
+    const dataOffset = Math.ceil(ringEnd / 4096) * 4096;
+    const dataBytes = mockState.dataBytes;
+    this.ring = new ArrayBuffer(dataBytes > 0 ? dataOffset + dataBytes : ringEnd);
+    this.data = dataBytes > 0 ? new Uint8Array(this.ring, dataOffset, dataBytes) : null;
     const u32 = (this.u32 = new Uint32Array(this.ring));
     const put = (off: number, v: number) => (u32[off >>> 2] = v);
     put(OFFSETS['wd_ring_info.magic'], CONSTANTS.WD_RING_MAGIC);
     put(OFFSETS['wd_ring_info.version'], CONSTANTS.WD_RING_VERSION);
-    put(OFFSETS['wd_ring_info.features'], CONSTANTS.WD_FEAT_SVA | CONSTANTS.WD_FEAT_NEED_WAKEUP);
+    put(OFFSETS['wd_ring_info.features'], (dataBytes > 0 ? CONSTANTS.WD_FEAT_NOSVA : CONSTANTS.WD_FEAT_SVA) | CONSTANTS.WD_FEAT_NEED_WAKEUP);
+    if (dataBytes > 0) {
+      put(OFFSETS['wd_ring_info.data_offset'], dataOffset);
+      put(OFFSETS['wd_ring_info.data_bytes'], dataBytes);
+    }
     put(OFFSETS['wd_ring_info.info_size'], SIZES.wd_ring_info);
     put(OFFSETS['wd_ring_info.sqe_size'], SIZES.wd_sqe);
     put(OFFSETS['wd_ring_info.cqe_size'], SIZES.wd_cqe);
@@ -170,6 +183,10 @@ class MockQueue {
     const srcLen = sqe[8]!;
     const dstLen = sqe[9]!;
     if ((sqe[0]! >>> 16) !== 0) return -ERRNO.EINVAL;
+    mockState.addresses.push(src, dst);
+    // No-SVA: addresses are offsets into the data region, bounds-checked.
+    const data = this.data;
+    const resolve = data === null ? resolveAddress : (a: number, n: number) => (a + n <= data.byteLength ? data.subarray(a, a + n) : null);
     switch (opcode) {
       case CONSTANTS.WD_OP_NOP:
         return 0;
