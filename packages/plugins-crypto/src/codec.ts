@@ -8,7 +8,7 @@
  * recycled.
  */
 import type { Cqe, OperationCodec, PinFn, SqeWriter } from '@warpdrive/core';
-import { PARAM } from './abi.js';
+import { LIMITS, PARAM } from './abi.js';
 import { cryptoError } from './errors.js';
 
 /** One request of any crypto opcode. */
@@ -79,7 +79,22 @@ export function paramLength(p: Buffer): number {
 export function makeParam(alg: number, flags: number, key?: Uint8Array, iv?: Uint8Array, tagLen = 0, tag?: Uint8Array): Buffer {
   const ivLen = iv === undefined ? 0 : iv.byteLength;
   const keyLen = key === undefined ? 0 : key.byteLength;
-  const p = takeParam(PARAM.HEADER + ivLen + keyLen);
+  return fillParam(takeParam(PARAM.HEADER + ivLen + keyLen), alg, flags, key, iv, tagLen, tag);
+}
+
+/**
+ * A session's own block for its inline messages (never pooled, holds no
+ * key): big enough for a header and the longest IV. Reused by each inline
+ * message, which is done with it before the call returns.
+ */
+export function sessionParam(): Buffer {
+  return track(Buffer.from(new ArrayBuffer(PARAM.HEADER + LIMITS.IV_MAX)));
+}
+
+/** Write a parameter block into `p` (large enough). */
+export function fillParam(p: Buffer, alg: number, flags: number, key: Uint8Array | undefined, iv: Uint8Array | undefined, tagLen: number, tag: Uint8Array | undefined): Buffer {
+  const ivLen = iv === undefined ? 0 : iv.byteLength;
+  const keyLen = key === undefined ? 0 : key.byteLength;
   const w = words(p);
   w[W.ALG] = alg;
   w[W.FLAGS] = flags;

@@ -7,7 +7,7 @@ export { crypto, crypto as default, ENGINE_LIBRARY, type CryptoMethods, type Cry
 export type { EncryptOptions, DecryptOptions, DigestOptions, HmacOptions, EncryptResult } from './oneshot.js';
 export {
   CipherSession, HashSession,
-  type SessionEncryptOptions, type SessionDecryptOptions, type StreamStartOptions, type StreamFinalOptions, type StreamFinalResult,
+  type SessionEncryptOptions, type SessionDecryptOptions, type EncryptBatchOptions, type EncryptBatchResult, type DecryptBatchOptions, type StreamStartOptions, type StreamFinalOptions, type StreamFinalResult,
 } from './sessions.js';
 export { ALGORITHMS, GCM_TAG_LENGTHS, type CipherAlgorithm, type HashAlgorithm, type HmacAlgorithm } from './algorithms.js';
 export { OP as CRYPTO_OPCODES, PARAM as CRYPTO_PARAM_LAYOUT } from './abi.js';

@@ -8,11 +8,12 @@
  * state, so the session chains them: each runs after the previous settled.
  */
 import { WarpdriveError, type Cqe, type PluginHost } from '@warpdrive/core';
-import { F } from './abi.js';
+import { F, PARAM } from './abi.js';
 import { outBound, type CipherAlgorithm, type CipherInfo, type HashInfo } from './algorithms.js';
 import { cipherAad, cipherIv, cipherTag, input, optionsObject, output, prefix, tagLength } from './args.js';
-import { makeParam, tagOf, type CryptoRequest } from './codec.js';
-import { sessionClosed } from './errors.js';
+import { fillParam, makeParam, sessionParam, tagOf, type CryptoRequest } from './codec.js';
+import { argError, sessionClosed } from './errors.js';
+import { batchColumns, batchError, checkUniqueIvs, tagColumn } from './batch.js';
 import type { EncryptResult } from './oneshot.js';
 import { OPS } from './ops.js';
 import { dispatch } from './runner.js';
@@ -34,6 +35,38 @@ export interface SessionDecryptOptions {
   readonly tag?: Bytes;
   readonly out?: Bytes;
 }
+/** Options of `CipherSession.encryptBatch`. */
+export interface EncryptBatchOptions {
+  /** One IV per message; an IV repeated within the batch is refused. */
+  readonly ivs: readonly Bytes[];
+  /** One output per message (zero-copy); default new Buffers. */
+  readonly outs?: readonly Bytes[];
+  /** GCM: additional authenticated data shared by every message. */
+  readonly aad?: Bytes;
+  /** GCM tag length (default 16). */
+  readonly tagLength?: number;
+  /** GCM: where the tags go, message i's at i × tagLength (default a new Buffer). */
+  readonly tags?: Bytes;
+}
+/** Result of `CipherSession.encryptBatch`. */
+export interface EncryptBatchResult {
+  /** Message i's ciphertext (a view of `outs[i]` when given). */
+  readonly ciphertexts: Buffer[];
+  /** GCM: the tags, message i's at i × tagLength (a view of `options.tags` when given). */
+  readonly tags?: Buffer;
+}
+/** Options of `CipherSession.decryptBatch`. */
+export interface DecryptBatchOptions {
+  readonly ivs: readonly Bytes[];
+  readonly outs?: readonly Bytes[];
+  /** GCM: additional authenticated data shared by every message. */
+  readonly aad?: Bytes;
+  /** GCM: the expected tags, message i's at i × tagLength; required. */
+  readonly tags?: Bytes;
+  /** GCM tag length of every message (default 16). */
+  readonly tagLength?: number;
+}
+
 /** Options of `CipherSession.start` (a stream). */
 export interface StreamStartOptions {
   readonly iv: Bytes;
@@ -218,6 +251,45 @@ export function closeRequest(handle: number | bigint): CryptoRequest<void> {
   };
 }
 
+/** The per-message arguments of a cipher session (options objects, or a batch's columns). */
+interface MessageArgs {
+  readonly iv?: unknown;
+  readonly aad?: unknown;
+  readonly tag?: unknown;
+  readonly tagLength?: unknown;
+  readonly out?: unknown;
+}
+
+/** A whole-message request; each cipher session reuses one for its inline messages. */
+class MessageRequest implements CryptoRequest<any> {
+  param: Buffer | undefined = undefined;
+  src: Uint8Array | undefined = undefined;
+  dst: Uint8Array | undefined = undefined;
+  dstLen = 0;
+  aad: Uint8Array | undefined = undefined;
+  authDecrypt = false;
+  label = '';
+  decrypt = false;
+  tagLen = 0;
+  /** Batch member: only the output is returned; encrypting GCM, the tag goes to tagSink[tagAt...]. */
+  batch = false;
+  tagSink: Uint8Array | undefined = undefined;
+  tagAt = 0;
+  constructor(readonly handle: number | bigint) {}
+
+  // Called as a method (r.done(cqe, r)), so `this` is the request.
+  done(cqe: Cqe): any {
+    const out = prefix(this.dst!, cqe.produced);
+    if (this.decrypt) return out;
+    if (this.batch) {
+      const p = this.param!, sink = this.tagSink, at = this.tagAt, n = this.tagLen;
+      if (sink !== undefined) for (let i = 0; i < n; i++) sink[at + i] = p[PARAM.TAG + i]!;
+      return out;
+    }
+    return this.tagLen === 0 ? { ciphertext: out } : { ciphertext: out, tag: tagOf(this.param!, this.tagLen) };
+  }
+}
+
 interface StreamState {
   decrypt: boolean;
   iv: Uint8Array | undefined; // pending INIT (cleared once sent)
@@ -236,6 +308,10 @@ export class CipherSession extends Session {
   private readonly info: CipherInfo;
   private readonly padding: boolean;
   private stream: StreamState | undefined;
+  private readonly labels: readonly [string, string];
+  private readonly scratch: MessageRequest;
+  private readonly scratchParam = sessionParam();
+  private scratchBusy = false;
 
   /** @internal */
   constructor(host: PluginHost, handle: number | bigint, info: CipherInfo, padding: boolean, inlineMax: number, table: SessionTable) {
@@ -243,45 +319,92 @@ export class CipherSession extends Session {
     this.info = info;
     this.alg = info.name;
     this.padding = padding;
+    this.labels = [`encrypt ${info.name}`, `decrypt ${info.name}`];
+    this.scratch = new MessageRequest(handle);
   }
 
   private flags(decrypt: boolean): number {
     return (decrypt ? F.DECRYPT : 0) | (this.padding ? 0 : F.NOPAD);
   }
 
-  private messageRequest(decrypt: boolean, data: unknown, options: unknown): CryptoRequest<any> {
-    this.check();
-    const o = optionsObject(options);
+  /**
+   * Validate one whole message and write its request into `r`. `scratch`
+   * is the session's own parameter block (inline use), else a pooled block
+   * is taken (queued use: the block must live until the completion).
+   */
+  private fill(r: MessageRequest, decrypt: boolean, src: Uint8Array, o: MessageArgs, scratch: Buffer | undefined): void {
     const info = this.info;
-    const src = input(data);
     const iv = cipherIv(o.iv, info);
     const aad = cipherAad(o.aad, info);
     let tag: Uint8Array | undefined;
     let tagLen: number;
     if (decrypt) {
       tag = cipherTag(o.tag, info);
-      tagLen = tag?.byteLength ?? 0;
+      tagLen = tag === undefined ? 0 : tag.byteLength;
     } else {
       tagLen = tagLength(o.tagLength, info);
     }
-    if (src.byteLength % 16 && info.mode === 'cbc' && (decrypt || !this.padding)) {
+    if (info.mode === 'cbc' && src.byteLength % 16 && (decrypt || !this.padding)) {
       throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`data\` must be a multiple of 16 bytes for ${info.name}${decrypt ? '' : ' without padding'}, got ${src.byteLength}`, {
         details: { argument: 'data' },
       });
     }
     const need = outBound(info, decrypt, this.padding, true, src.byteLength);
     const dst = output(o.out, need, src);
-    return {
-      param: makeParam(info.id, this.flags(decrypt) | F.INIT | F.FINAL, undefined, iv, tagLen, tag),
-      src, dst, dstLen: need, aad, handle: this.handle, authDecrypt: decrypt && info.mode === 'gcm',
-      label: `${decrypt ? 'decrypt' : 'encrypt'} ${info.name}`,
-      done: decrypt
-        ? (cqe: Cqe, r: CryptoRequest) => prefix(r.dst!, cqe.produced)
-        : (cqe: Cqe, r: CryptoRequest): EncryptResult =>
-            tagLen === 0
-              ? { ciphertext: prefix(r.dst!, cqe.produced) }
-              : { ciphertext: prefix(r.dst!, cqe.produced), tag: tagOf(r.param!, tagLen) },
-    };
+    const flags = this.flags(decrypt) | F.INIT | F.FINAL;
+    r.param = scratch === undefined ? makeParam(info.id, flags, undefined, iv, tagLen, tag) : fillParam(scratch, info.id, flags, undefined, iv, tagLen, tag);
+    r.src = src;
+    r.dst = dst;
+    r.dstLen = need;
+    r.aad = aad;
+    r.decrypt = decrypt;
+    r.authDecrypt = decrypt && info.mode === 'gcm';
+    r.tagLen = tagLen;
+    r.batch = false;
+    r.tagSink = undefined;
+    r.label = decrypt ? this.labels[1] : this.labels[0];
+  }
+
+  /**
+   * One message on the calling thread. The common case reuses the
+   * session's request and parameter block (no allocation but the result);
+   * a nested call (e.g. from a getter of `options`) gets fresh ones.
+   */
+  private inline(decrypt: boolean, src: Uint8Array, o: MessageArgs, batch = false, tagSink?: Uint8Array, tagAt = 0): any {
+    if (this.scratchBusy) {
+      const r = new MessageRequest(this.handle);
+      this.fill(r, decrypt, src, o, undefined);
+      r.batch = batch;
+      r.tagSink = tagSink;
+      r.tagAt = tagAt;
+      return this.host.runSync(OPS.sessionCipher, r);
+    }
+    const r = this.scratch;
+    this.scratchBusy = true;
+    try {
+      this.fill(r, decrypt, src, o, this.scratchParam);
+      r.batch = batch;
+      r.tagSink = tagSink;
+      r.tagAt = tagAt;
+      return this.host.runSync(OPS.sessionCipher, r);
+    } finally {
+      r.src = r.dst = r.aad = undefined; // hold no caller buffer past the call
+      this.scratchBusy = false;
+    }
+  }
+
+  private message(decrypt: boolean, data: unknown, options: unknown): Promise<any> {
+    try {
+      this.check();
+      const src = input(data);
+      const o = optionsObject(options);
+      if (src.byteLength <= this.inlineMax) return Promise.resolve(this.inline(decrypt, src, o));
+      const r = new MessageRequest(this.handle);
+      this.fill(r, decrypt, src, o, undefined);
+      return this.submit(OPS.sessionCipher, r);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**
@@ -290,22 +413,159 @@ export class CipherSession extends Session {
    *   (iv/aad/tagLength/out overlap), `ERR_BUFFER_TOO_SMALL` (`out`)
    */
   encrypt(data: Bytes, options: SessionEncryptOptions): Promise<EncryptResult> {
-    return attempt(() => this.submit(OPS.sessionCipher, this.messageRequest(false, data, options)));
+    return this.message(false, data, options);
   }
   /**
    * Decrypt one message. GCM: a tag mismatch rejects with `ERR_AUTH_FAILED`
    * and `out` (if given) is zeroed.
    */
   decrypt(data: Bytes, options: SessionDecryptOptions): Promise<Buffer> {
-    return attempt(() => this.submit(OPS.sessionCipher, this.messageRequest(true, data, options)));
+    return this.message(true, data, options);
   }
   /** {@link CipherSession.encrypt} on the calling thread. */
   encryptSync(data: Bytes, options: SessionEncryptOptions): EncryptResult {
-    return this.host.runSync(OPS.sessionCipher, this.messageRequest(false, data, options));
+    this.check();
+    return this.inline(false, input(data), optionsObject(options));
   }
   /** {@link CipherSession.decrypt} on the calling thread. */
   decryptSync(data: Bytes, options: SessionDecryptOptions): Buffer {
-    return this.host.runSync(OPS.sessionCipher, this.messageRequest(true, data, options));
+    this.check();
+    return this.inline(true, input(data), optionsObject(options));
+  }
+
+  /**
+   * Encrypt many messages in one call: each with its own IV (`options.ivs[i]`;
+   * an IV repeated within the batch is refused before anything runs) and,
+   * if given, its own output `options.outs[i]`. They are encoded back to
+   * back in one tick and settle as one promise; small messages run inline,
+   * so a batch costs one promise instead of one per message. GCM tags go to
+   * `options.tags` (message i's at i × tagLength) or to a new Buffer.
+   * @throws WarpdriveError (rejection) as {@link CipherSession.encrypt}, the
+   *   message's error carrying `details.index`; `ERR_INVALID_ARGUMENT` for
+   *   column lengths and repeated IVs, `ERR_BUFFER_TOO_SMALL` for `tags`
+   */
+  encryptBatch(messages: readonly Bytes[], options: EncryptBatchOptions): Promise<EncryptBatchResult> {
+    try {
+      this.check();
+      const o = optionsObject(options);
+      const { ivs, outs } = batchColumns(messages, o);
+      const n = messages.length;
+      checkUniqueIvs(ivs);
+      const tagLen = tagLength(o.tagLength, this.info, 'options.tagLength');
+      let tags: Uint8Array | undefined;
+      if (this.info.mode === 'gcm') tags = tagColumn(o.tags, n, tagLen, false);
+      else if (o.tags !== undefined) throw argError('options.tags', `\`options.tags\` applies to GCM only, not ${this.info.name}`);
+      const args = { iv: undefined as unknown, aad: o.aad, tagLength: tags === undefined ? undefined : tagLen, out: undefined as unknown };
+      const srcs = this.batchInputs(messages);
+      const result = (ciphertexts: Buffer[]): EncryptBatchResult => (tags === undefined ? { ciphertexts } : { ciphertexts, tags: prefix(tags, n * tagLen) });
+      if (srcs !== undefined) {
+        const ciphertexts = new Array<Buffer>(n);
+        for (let i = 0; i < n; i++) {
+          args.iv = ivs[i];
+          args.out = outs?.[i];
+          try {
+            ciphertexts[i] = this.inline(false, srcs[i]!, args, true, tags, i * tagLen);
+          } catch (err) {
+            throw batchError(err, i);
+          }
+        }
+        return Promise.resolve(result(ciphertexts));
+      }
+      const requests = this.batchRequests(false, messages, ivs, outs, args, (i) => [tags, i * tagLen]);
+      return Promise.all(requests.map((r, i) => this.submit<Buffer>(OPS.sessionCipher, r).catch((err: unknown) => Promise.reject(batchError(err, i))))).then(result);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Decrypt many messages in one call (see {@link CipherSession.encryptBatch}):
+   * `options.ivs[i]`, GCM tags from `options.tags` (message i's at
+   * i × tagLength, tagLength default 16). If any message fails (GCM tag
+   * mismatch, CBC padding) the batch rejects with that message's error
+   * (`details.index`) and every output the batch wrote is zeroed: no
+   * plaintext of a failed batch is released.
+   */
+  decryptBatch(messages: readonly Bytes[], options: DecryptBatchOptions): Promise<Buffer[]> {
+    try {
+      this.check();
+      const o = optionsObject(options);
+      const { ivs, outs } = batchColumns(messages, o);
+      const n = messages.length;
+      const tagLen = tagLength(o.tagLength, this.info, 'options.tagLength');
+      let tags: Uint8Array | undefined;
+      if (this.info.mode === 'gcm') tags = tagColumn(o.tags, n, tagLen, true);
+      else if (o.tags !== undefined) throw argError('options.tags', `\`options.tags\` applies to GCM only, not ${this.info.name}`);
+      const args = { iv: undefined as unknown, aad: o.aad, tag: undefined as unknown, out: undefined as unknown };
+      const tagOfMessage = (i: number) => (tags === undefined ? undefined : tags.subarray(i * tagLen, (i + 1) * tagLen));
+      const srcs = this.batchInputs(messages);
+      if (srcs !== undefined) {
+        const plain = new Array<Buffer>(n);
+        for (let i = 0; i < n; i++) {
+          args.iv = ivs[i];
+          args.out = outs?.[i];
+          args.tag = tagOfMessage(i);
+          try {
+            plain[i] = this.inline(true, srcs[i]!, args, true);
+          } catch (err) {
+            for (let j = 0; j < i; j++) plain[j]!.fill(0);
+            throw batchError(err, i);
+          }
+        }
+        return Promise.resolve(plain);
+      }
+      const requests = this.batchRequests(true, messages, ivs, outs, args, (i) => {
+        args.tag = tagOfMessage(i);
+        return [undefined, 0];
+      });
+      return Promise.allSettled(requests.map((r) => this.submit<Buffer>(OPS.sessionCipher, r))).then((settled) => {
+        const failed = settled.findIndex((x) => x.status === 'rejected');
+        if (failed < 0) return settled.map((x) => (x as PromiseFulfilledResult<Buffer>).value);
+        for (const x of settled) if (x.status === 'fulfilled') x.value.fill(0);
+        throw batchError((settled[failed] as PromiseRejectedResult).reason, failed);
+      });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** The batch's inputs if every message is small enough to run inline, else undefined (checked either way). */
+  private batchInputs(messages: readonly unknown[]): Uint8Array[] | undefined {
+    const srcs = new Array<Uint8Array>(messages.length);
+    let inline = true;
+    for (let i = 0; i < messages.length; i++) {
+      let src: Uint8Array;
+      try {
+        src = input(messages[i], 'messages');
+      } catch (err) {
+        throw batchError(err, i);
+      }
+      if (src.byteLength > this.inlineMax) inline = false;
+      srcs[i] = src;
+    }
+    return inline ? srcs : undefined;
+  }
+
+  /** Every queued request of a batch, all validated before any is submitted. */
+  private batchRequests(
+    decrypt: boolean, messages: readonly unknown[], ivs: readonly unknown[], outs: readonly unknown[] | undefined,
+    args: { iv: unknown; out: unknown }, per: (i: number) => [Uint8Array | undefined, number],
+  ): MessageRequest[] {
+    return messages.map((m, i) => {
+      const r = new MessageRequest(this.handle);
+      args.iv = ivs[i];
+      args.out = outs?.[i];
+      const [sink, at] = per(i);
+      try {
+        this.fill(r, decrypt, input(m, 'messages'), args, undefined);
+      } catch (err) {
+        throw batchError(err, i);
+      }
+      r.batch = true;
+      r.tagSink = sink;
+      r.tagAt = at;
+      return r;
+    });
   }
 
   /**
