@@ -39,7 +39,8 @@ export function optionsObject(value: unknown, name = 'options'): Record<string, 
 
 /** A cipher by name. */
 export function cipherInfo(alg: unknown): CipherInfo {
-  const info = typeof alg === 'string' ? CIPHERS.get(alg.toLowerCase()) : undefined;
+  // Exact names first: lower-casing allocates a string on every call.
+  const info = typeof alg === 'string' ? (CIPHERS.get(alg) ?? CIPHERS.get(alg.toLowerCase())) : undefined;
   if (info === undefined) {
     throw new WarpdriveError('ERR_UNSUPPORTED_OPERATION', `\`alg\` must be one of ${[...CIPHERS.keys()].join(', ')}, got ${JSON.stringify(alg)}`, {
       details: { argument: 'alg' },
@@ -50,7 +51,7 @@ export function cipherInfo(alg: unknown): CipherInfo {
 
 /** A hash (hmac=false) or HMAC (hmac=true; 'sha256' also names hmac-sha256). */
 export function hashInfo(alg: unknown, hmac: boolean): HashInfo {
-  let info = typeof alg === 'string' ? HASHES.get(alg.toLowerCase()) : undefined;
+  let info = typeof alg === 'string' ? (HASHES.get(alg) ?? HASHES.get(alg.toLowerCase())) : undefined;
   if (hmac && info !== undefined && !info.hmac) info = HASHES.get(`hmac-${info.name}`);
   if (info === undefined || info.hmac !== hmac) {
     const names = [...HASHES.values()].filter((h) => h.hmac === hmac).map((h) => h.name);

@@ -124,11 +124,19 @@ function attempt<T>(fn: () => Promise<T>): Promise<T> {
 function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
   const table = new SessionTable(ctx, (host, handle) =>
     host.hasInline ? Promise.resolve(host.runSync<void>(OPS.sessionClose, closeRequest(handle))) : host.run<void>(OPS.sessionClose, closeRequest(handle)));
+  // No closure per call: these run for every one-shot message.
+  const later = <R>(op: string, build: (data: unknown, o: unknown, hmac: boolean) => CryptoRequest<R>, data: unknown, o: unknown, hmac: boolean): Promise<R> => {
+    try {
+      return dispatch(ctx, op, build(data, o, hmac), inlineMax);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
   return {
-    encrypt: (data, o) => attempt(() => dispatch(ctx, OPS.cipher, encryptRequest(data, o), inlineMax)),
-    decrypt: (data, o) => attempt(() => dispatch(ctx, OPS.cipher, decryptRequest(data, o), inlineMax)),
-    digest: (data, o) => attempt(() => dispatch(ctx, OPS.digest, digestRequest(data, o, false), inlineMax)),
-    hmac: (data, o) => attempt(() => dispatch(ctx, OPS.digest, digestRequest(data, o, true), inlineMax)),
+    encrypt: (data, o) => later(OPS.cipher, encryptRequest, data, o, false),
+    decrypt: (data, o) => later(OPS.cipher, decryptRequest, data, o, false),
+    digest: (data, o) => later(OPS.digest, digestRequest, data, o, false),
+    hmac: (data, o) => later(OPS.digest, digestRequest, data, o, true),
     encryptSync: (data, o) => ctx.runSync(OPS.cipher, encryptRequest(data, o)),
     decryptSync: (data, o) => ctx.runSync(OPS.cipher, decryptRequest(data, o)),
     digestSync: (data, o) => ctx.runSync(OPS.digest, digestRequest(data, o, false)),
