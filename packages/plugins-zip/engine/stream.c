@@ -364,8 +364,13 @@ static unsigned inflate_detail(const z_stream *z)
 	return ZIP_DETAIL_STREAM;
 }
 
-/* Inflate as far as input and output allow. Returns 0 or -EBADMSG with *detail. */
-static int inflate_run(struct zstate *s, int finish, unsigned *detail)
+/*
+ * Inflate as far as input and output allow. Returns 0 or -EBADMSG with
+ * *detail. With stop_at_end, bytes after the end that start no new member
+ * are left unconsumed for the caller to judge (node:zlib's rules differ per
+ * format), instead of being an error here.
+ */
+static int inflate_run(struct zstate *s, int finish, int stop_at_end, unsigned *detail)
 {
 	for (;;) {
 		int ret;
@@ -375,6 +380,8 @@ static int inflate_run(struct zstate *s, int finish, unsigned *detail)
 				return 0;
 			/* Another gzip member may follow; anything else is trailing data. */
 			if (!s->multi || !s->gzip_member || s->z.next_in[0] != 0x1f) {
+				if (stop_at_end)
+					return 0;
 				*detail = ZIP_DETAIL_TRAILING;
 				return -EBADMSG;
 			}
@@ -420,7 +427,7 @@ void zip_stream_inflate(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 	struct zstate *s;
 	int err = 0;
 
-	if (!stream_op_valid(sqe, ZIP_F_FINISH))
+	if (!stream_op_valid(sqe, ZIP_F_FINISH | ZIP_F_STOP_AT_END))
 		return zip_fail(cqe, -EINVAL, ZIP_DETAIL_NONE);
 	s = stream_get(sqe->ctx_addr, &err, &detail);
 	if (!s)
@@ -433,14 +440,15 @@ void zip_stream_inflate(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 	s->z.avail_in = sqe->src_len;
 	s->z.next_out = ZIP_PTR(sqe->dst_addr);
 	s->z.avail_out = sqe->dst_len;
-	err = inflate_run(s, (sqe->op_flags & ZIP_F_FINISH) != 0, &detail);
+	err = inflate_run(s, (sqe->op_flags & ZIP_F_FINISH) != 0,
+			  (sqe->op_flags & ZIP_F_STOP_AT_END) != 0, &detail);
 	cqe->status = err;
 	cqe->detail = (uint16_t)detail;
 	cqe->consumed = sqe->src_len - s->z.avail_in;
 	cqe->produced = sqe->dst_len - s->z.avail_out;
 	if (!err && s->z.avail_out == 0)
 		cqe->flags = WD_CQE_F_MORE;
-	if (!err && s->ended && s->z.avail_in == 0)
+	if (!err && s->ended && (s->z.avail_in == 0 || (sqe->op_flags & ZIP_F_STOP_AT_END)))
 		cqe->aux = ZIP_AUX_END;
 	stream_put(sqe->ctx_addr);
 }

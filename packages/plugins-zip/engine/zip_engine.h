@@ -42,9 +42,13 @@ enum zip_op {
 #define ZIP_FLUSH_FINISH	3u
 /* op_flags of STREAM_INFLATE */
 #define ZIP_F_FINISH		1u	/* no input follows this request */
+#define ZIP_F_STOP_AT_END	2u	/* bytes after the end that start no new member:
+					 * stop there (consumed < src_len, aux END)
+					 * instead of failing with DETAIL_TRAILING */
 
 /* cqe.aux of stream ops: the stream reached its end (deflate: trailer written;
- * inflate: last member's trailer checked and no input pending). */
+ * inflate: last member's trailer checked and no input pending, or with
+ * ZIP_F_STOP_AT_END input left that starts no new member). */
 #define ZIP_AUX_END		1u
 
 /* cqe.detail of a failure */

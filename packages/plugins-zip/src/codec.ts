@@ -5,6 +5,7 @@
  */
 import { WD_MAX_REQ_LEN, WarpdriveError, type BufferInput, type Cqe, type OperationCodec, type PinFn, type SqeWriter } from '@warpdrive/core';
 import { zipError } from './errors.js';
+import { lengthOf } from './lengths.js';
 import { ZIP_AUX_END, ZIP_OP } from './opcodes.js';
 
 const ENOSPC = 28;
@@ -52,7 +53,7 @@ export function byteLength(value: unknown, name: string): number {
       details: { argument: name },
     });
   }
-  const n = value.byteLength;
+  const n = lengthOf(value);
   if (n > WD_MAX_REQ_LEN) {
     throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`${name}\` must be at most ${WD_MAX_REQ_LEN} bytes, got ${n}`, { details: { argument: name } });
   }
@@ -64,11 +65,15 @@ function fail(cqe: Cqe, name: string): never {
 }
 
 export const compressCodec: OperationCodec<CompressRequest, number> = {
+  // Each request field is read once and lengths come from the intrinsic
+  // getters, so a getter or an own `byteLength` cannot make the length in
+  // the SQE differ from the buffer that was pinned.
   prep(sqe: SqeWriter, r: CompressRequest, pin: PinFn): void {
-    sqe.opcode(ZIP_OP.COMPRESS).opFlags(r.opFlags)
-      .srcAddr(pin(r.src, 'data')).srcLen(r.src.byteLength)
-      .dstAddr(pin(r.dst, 'dst')).dstLen(r.dst.byteLength);
-    if (r.header !== undefined) sqe.paramAddr(pin(r.header, 'options.gzip')).paramLen(r.header.byteLength);
+    const { src, dst, opFlags, header } = r;
+    sqe.opcode(ZIP_OP.COMPRESS).opFlags(opFlags)
+      .srcAddr(pin(src, 'data')).srcLen(lengthOf(src))
+      .dstAddr(pin(dst, 'dst')).dstLen(lengthOf(dst));
+    if (header !== undefined) sqe.paramAddr(pin(header, 'options.gzip')).paramLen(lengthOf(header));
   },
   complete(cqe: Cqe): number {
     if (cqe.status !== 0) fail(cqe, 'compress');
@@ -79,9 +84,10 @@ export const compressCodec: OperationCodec<CompressRequest, number> = {
 
 export const decompressCodec: OperationCodec<DecompressRequest, number> = {
   prep(sqe: SqeWriter, r: DecompressRequest, pin: PinFn): void {
-    sqe.opcode(ZIP_OP.DECOMPRESS).opFlags(r.opFlags)
-      .srcAddr(pin(r.src, 'data')).srcLen(r.src.byteLength)
-      .dstAddr(pin(r.dst, 'dst')).dstLen(r.dst.byteLength);
+    const { src, dst, opFlags } = r;
+    sqe.opcode(ZIP_OP.DECOMPRESS).opFlags(opFlags)
+      .srcAddr(pin(src, 'data')).srcLen(lengthOf(src))
+      .dstAddr(pin(dst, 'dst')).dstLen(lengthOf(dst));
   },
   complete(cqe: Cqe): number {
     if (cqe.status === -ENOSPC) return -1;
@@ -93,8 +99,9 @@ export const decompressCodec: OperationCodec<DecompressRequest, number> = {
 
 export const streamInitCodec: OperationCodec<StreamInitRequest, number> = {
   prep(sqe: SqeWriter, r: StreamInitRequest, pin: PinFn): void {
-    sqe.opcode(ZIP_OP.STREAM_INIT).opFlags(r.opFlags);
-    if (r.header !== undefined) sqe.paramAddr(pin(r.header, 'options.gzip')).paramLen(r.header.byteLength);
+    const { opFlags, header } = r;
+    sqe.opcode(ZIP_OP.STREAM_INIT).opFlags(opFlags);
+    if (header !== undefined) sqe.paramAddr(pin(header, 'options.gzip')).paramLen(lengthOf(header));
   },
   complete(cqe: Cqe): number {
     if (cqe.status !== 0) fail(cqe, 'stream');
@@ -106,12 +113,18 @@ export const streamInitCodec: OperationCodec<StreamInitRequest, number> = {
 function stepCodec(opcode: number, name: string): OperationCodec<StreamStepRequest, StreamStepResult> {
   return {
     prep(sqe: SqeWriter, r: StreamStepRequest, pin: PinFn): void {
-      sqe.opcode(opcode).opFlags(r.opFlags).ctxAddr(r.handle)
-        .srcAddr(pin(r.src, 'chunk')).srcLen(r.src.byteLength)
-        .dstAddr(pin(r.dst, 'dst')).dstLen(r.dst.byteLength);
+      const { handle, src, dst, opFlags } = r;
+      sqe.opcode(opcode).opFlags(opFlags).ctxAddr(handle)
+        .srcAddr(pin(src, 'chunk')).srcLen(lengthOf(src))
+        .dstAddr(pin(dst, 'dst')).dstLen(lengthOf(dst));
     },
     complete(cqe: Cqe): StreamStepResult {
-      if (cqe.status !== 0) fail(cqe, name);
+      if (cqe.status !== 0) {
+        // what the failed step still wrote (the facade emits part of it, as node does)
+        const err = zipError(cqe.status, cqe.detail, name);
+        (err.details as Record<string, unknown>).produced = cqe.produced;
+        throw err;
+      }
       return { consumed: cqe.consumed, produced: cqe.produced, more: (cqe.flags & 1) !== 0, end: (cqe.auxLow & ZIP_AUX_END) !== 0 };
     },
     handlesErrors: true,

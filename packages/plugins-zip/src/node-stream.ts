@@ -33,7 +33,11 @@ export class ZipTransform extends Transform implements ZipStream {
       callback(new WarpdriveError('ERR_INVALID_ARGUMENT', '`chunk` must be a Buffer or Uint8Array'));
       return;
     }
-    const flush: StepFlush = chunk === FLUSH_MARK.sync ? 'sync' : chunk === FLUSH_MARK.full ? 'full' : 'none';
+    let flush: StepFlush = chunk === FLUSH_MARK.sync ? 'sync' : chunk === FLUSH_MARK.full ? 'full' : 'none';
+    // node:zlib finishes with the last chunk written after end() (a
+    // truncated stream fails in that write, not after it): the facade's
+    // inflate streams do the same
+    if (this.core.nodeMode && this.writableEnded && this.writableLength === chunk.byteLength) flush = 'finish';
     this.core.process(chunk, flush, (out) => this.push(out)).then(() => callback(), callback);
   }
 

@@ -13,6 +13,8 @@ import { WD_MAX_REQ_LEN, WarpdriveError, type BufferInput, type PluginHost } fro
 import { byteLength, type CompressRequest, type DecompressRequest, type StreamStepResult } from './codec.js';
 import { outputLimitError } from './errors.js';
 import { encodeGzipHeader } from './gzip-header.js';
+import { bytesOf } from './lengths.js';
+import type { LiveStreams } from './live-streams.js';
 import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
 import { compressParams, decompressParams, type CompressParams, type DecompressParams } from './options.js';
 import { OutputPool, SLAB_MAX } from './out-pool.js';
@@ -36,11 +38,6 @@ export function rawBound(n: number): number {
   return n + 5 * (Math.ceil(n / 4000) + 1) + 64;
 }
 
-function toBytes(data: BufferInput): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
 
 function outputBuffer(size: number, pool: OutputPool): Buffer {
   return size <= SLAB_MAX ? pool.take(OutputPool.aligned(size)) : Buffer.allocUnsafe(size);
@@ -78,7 +75,7 @@ function outputGuess(src: Uint8Array, p: DecompressParams): number {
 /** Build the first decompress request. */
 export function decompressRequest(data: BufferInput, p: DecompressParams, pool: OutputPool): DecompressRequest {
   byteLength(data, 'data');
-  const src = toBytes(data);
+  const src = bytesOf(data);
   return { src, dst: outputBuffer(outputGuess(src, p), pool), opFlags: decompressFlags(p) };
 }
 
@@ -86,8 +83,9 @@ export function decompressRequest(data: BufferInput, p: DecompressParams, pool: 
  * Decompress through an engine stream into growing chunks, reusing `first`
  * (the one-shot attempt's buffer) as the first chunk.
  */
-function* streamDecompress(src: Uint8Array, p: DecompressParams, first: Buffer): Steps<Buffer> {
+function* streamDecompress(live: LiveStreams, src: Uint8Array, p: DecompressParams, first: Buffer): Steps<Buffer> {
   const handle = (yield [OP.streamInit, { opFlags: decompressFlags(p) | ZIP_F_DECOMPRESS, header: undefined }]) as number;
+  live.add(handle);
   const chunks: Buffer[] = [];
   let total = 0;
   let offset = 0;
@@ -112,12 +110,17 @@ function* streamDecompress(src: Uint8Array, p: DecompressParams, first: Buffer):
       }
     }
   } finally {
-    yield [OP.streamEnd, { handle }];
+    try {
+      yield [OP.streamEnd, { handle }];
+      live.forget(handle);
+    } catch {
+      // the context is closing: its close hook ends the handle
+    }
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
-function* decompressSteps(data: BufferInput, options: unknown, pool: OutputPool, sync: boolean): Steps<Buffer> {
+function* decompressSteps(live: LiveStreams, data: BufferInput, options: unknown, pool: OutputPool, sync: boolean): Steps<Buffer> {
   const p = decompressParams(options);
   const req = decompressRequest(data, p, pool);
   const produced = (yield [OP.decompress, req]) as number;
@@ -125,7 +128,7 @@ function* decompressSteps(data: BufferInput, options: unknown, pool: OutputPool,
   if (produced >= 0) return (req.dst as Buffer).subarray(0, produced);
   if (req.dst.byteLength >= p.maxOutputLength) throw outputLimitError(p.maxOutputLength);
   // The slab region (if any) is not reused as a chunk: the stream may grow past it.
-  return yield* streamDecompress(req.src as Uint8Array, p, req.dst.byteLength <= SLAB_MAX ? Buffer.allocUnsafe(req.dst.byteLength) : (req.dst as Buffer));
+  return yield* streamDecompress(live, req.src as Uint8Array, p, req.dst.byteLength <= SLAB_MAX ? Buffer.allocUnsafe(req.dst.byteLength) : (req.dst as Buffer));
 }
 
 function compressInline(host: PluginHost, req: CompressRequest, pool: OutputPool): Buffer {
@@ -152,10 +155,10 @@ export function compressSync(host: PluginHost, data: BufferInput, options: unkno
 }
 
 /** Async decompress. */
-export function decompress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool): Promise<Buffer> {
+export function decompress(host: PluginHost, live: LiveStreams, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool): Promise<Buffer> {
   try {
     const inline = ArrayBuffer.isView(data) && data.byteLength < inlineBelow;
-    const steps = decompressSteps(data, options, pool, inline);
+    const steps = decompressSteps(live, data, options, pool, inline);
     return inline ? Promise.resolve(runSync(host, steps)) : runAsync(host, steps);
   } catch (err) {
     return Promise.reject(err);
@@ -163,6 +166,6 @@ export function decompress(host: PluginHost, data: BufferInput, options: unknown
 }
 
 /** Sync decompress on the inline path. */
-export function decompressSync(host: PluginHost, data: BufferInput, options: unknown, pool: OutputPool): Buffer {
-  return runSync(host, decompressSteps(data, options, pool, true));
+export function decompressSync(host: PluginHost, live: LiveStreams, data: BufferInput, options: unknown, pool: OutputPool): Buffer {
+  return runSync(host, decompressSteps(live, data, options, pool, true));
 }

@@ -28,6 +28,8 @@ export const ZIP_F_DECOMPRESS = 1 << 9;
 export const ZIP_FLUSH = { none: 0, sync: 1, full: 2, finish: 3 } as const;
 /** STREAM_INFLATE op_flags: no input follows. */
 export const ZIP_F_FINISH = 1;
+/** STREAM_INFLATE op_flags: stop at bytes after the end that start no new member (aux END) instead of failing. */
+export const ZIP_F_STOP_AT_END = 2;
 /** Stream ops' cqe.aux: the stream reached its end. */
 export const ZIP_AUX_END = 1;
 

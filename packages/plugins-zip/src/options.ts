@@ -85,6 +85,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 const DEFAULT_COMPRESS: CompressParams = Object.freeze({ format: 'gzip', level: 6, gzip: undefined, chunkSize: DEFAULT_CHUNK });
 const DEFAULT_DECOMPRESS: DecompressParams = Object.freeze({ format: 'auto', maxOutputLength: MAX_OUTPUT, multiMember: true, chunkSize: DEFAULT_CHUNK });
+const DEFAULT_DECOMPRESS_STREAM: DecompressParams = Object.freeze({ ...DEFAULT_DECOMPRESS, maxOutputLength: Infinity });
 interface Cached<P> {
   readonly params: P;
   readonly a: unknown;
@@ -124,7 +125,7 @@ export function compressParams(options: unknown, stream = false): CompressParams
  * @throws WarpdriveError `ERR_INVALID_ARGUMENT` naming the option
  */
 export function decompressParams(options: unknown, stream = false): DecompressParams {
-  if (options === undefined) return DEFAULT_DECOMPRESS;
+  if (options === undefined) return stream ? DEFAULT_DECOMPRESS_STREAM : DEFAULT_DECOMPRESS;
   const raw = options as DecompressOptions;
   if (!stream && options !== null && typeof options === 'object') {
     const hit = decompressCache.get(options);
@@ -133,7 +134,8 @@ export function decompressParams(options: unknown, stream = false): DecompressPa
   const o = parse(stream ? decompressStreamSchema : decompressSchema, options) as DecompressOptions & StreamOptions;
   const p: DecompressParams = Object.freeze({
     format: o.format ?? 'auto',
-    maxOutputLength: o.maxOutputLength ?? MAX_OUTPUT,
+    // streams have no total cap unless asked (node:zlib's streams have none)
+    maxOutputLength: o.maxOutputLength ?? (stream ? Infinity : MAX_OUTPUT),
     multiMember: o.multiMember ?? true,
     chunkSize: o.chunkSize ?? DEFAULT_CHUNK,
   });

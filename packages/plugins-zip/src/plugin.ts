@@ -12,6 +12,8 @@ import { OP, ZIP_OP } from './opcodes.js';
 import { compress, compressSync, decompress, decompressSync } from './oneshot.js';
 import { compressParams, decompressParams } from './options.js';
 import { OutputPool } from './out-pool.js';
+import { LiveStreams } from './live-streams.js';
+import { kNodeDecompressStream, type NodeStreams } from './node-compat.js';
 import { StreamCore } from './stream-core.js';
 import type { ZipMethods } from './types.js';
 import { webTransform } from './web-stream.js';
@@ -29,18 +31,20 @@ export interface ZipPluginOptions {
 /** Path of the engine library built by `pnpm build` (scripts/build-engine.mjs). */
 export const ENGINE_LIBRARY = fileURLToPath(new URL('../build/zip-engine.so', import.meta.url));
 
-function methods(host: PluginHost, inlineBelow: number): ZipMethods {
+function methods(host: PluginHost, inlineBelow: number): ZipMethods & NodeStreams {
   const pool = new OutputPool();
+  const live = new LiveStreams(host);
   return {
     compress: (data, options) => compress(host, data, options, inlineBelow, pool),
-    decompress: (data, options) => decompress(host, data, options, inlineBelow, pool),
+    decompress: (data, options) => decompress(host, live, data, options, inlineBelow, pool),
     compressSync: (data, options) => compressSync(host, data, options, pool),
-    decompressSync: (data, options) => decompressSync(host, data, options, pool),
-    createCompressStream: (options) => new ZipTransform(StreamCore.compress(host, compressParams(options, true))),
-    createDecompressStream: (options) => new ZipTransform(StreamCore.decompress(host, decompressParams(options, true))),
-    compressionStream: (options) => webTransform(StreamCore.compress(host, compressParams(options, true))),
-    decompressionStream: (options) => webTransform(StreamCore.decompress(host, decompressParams(options, true))),
+    decompressSync: (data, options) => decompressSync(host, live, data, options, pool),
+    createCompressStream: (options) => new ZipTransform(StreamCore.compress(host, live, compressParams(options, true))),
+    createDecompressStream: (options) => new ZipTransform(StreamCore.decompress(host, live, decompressParams(options, true))),
+    compressionStream: (options) => webTransform(StreamCore.compress(host, live, compressParams(options, true))),
+    decompressionStream: (options) => webTransform(StreamCore.decompress(host, live, decompressParams(options, true))),
     zipLiveStreams: () => host.run<number>(OP.info),
+    [kNodeDecompressStream]: (options) => new ZipTransform(StreamCore.decompress(host, live, decompressParams(options, true), 'node')),
   };
 }
 

@@ -6,12 +6,14 @@
  */
 import { createContextSync } from '@warpdrive/core';
 import zip, { type ZipMethods } from '../index.js';
+import type { NodeStreams } from '../node-compat.js';
 
 /** The plugin methods the facade uses. */
 export type ZipContext = Pick<
   ZipMethods,
   'compress' | 'decompress' | 'compressSync' | 'decompressSync' | 'createCompressStream' | 'createDecompressStream'
->;
+> &
+  NodeStreams;
 
 let defaultContext: ZipContext | undefined;
 
@@ -21,6 +23,6 @@ let defaultContext: ZipContext | undefined;
  * @throws WarpdriveError if the soft device cannot start (e.g. the native addon is missing)
  */
 export function getDefaultContext(): ZipContext {
-  defaultContext ??= createContextSync({ plugins: [zip()] });
+  defaultContext ??= createContextSync({ plugins: [zip()] }) as unknown as ZipContext;
   return defaultContext;
 }

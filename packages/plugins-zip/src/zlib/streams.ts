@@ -5,6 +5,7 @@
 import type { Transform } from 'node:stream';
 import { constants } from 'node:zlib';
 import type { ZipFormat } from '../index.js';
+import { kNodeDecompressStream } from '../node-compat.js';
 import { getDefaultContext } from './context.js';
 import { toNodeError, type NodeStyleError } from './errors.js';
 import { resolveOptions, type Mode } from './options.js';
@@ -39,11 +40,12 @@ type PluginStream = Transform & { flush(kind?: 'sync' | 'full', callback?: () =>
 export function createStream(mode: Mode, options: unknown): ZlibStream {
   const r = resolveOptions(mode, options, false);
   const ctx = getDefaultContext();
-  const chunk = r.chunkSize === undefined ? {} : { chunkSize: r.chunkSize };
+  // node's output chunks are at most chunkSize, default Z_DEFAULT_CHUNK (16 KiB)
+  const chunk = { chunkSize: r.chunkSize ?? constants.Z_DEFAULT_CHUNK };
   const stream = (
     r.compress
       ? ctx.createCompressStream({ format: r.format as ZipFormat, level: r.level as never, ...chunk })
-      : ctx.createDecompressStream({ format: r.format, ...chunk })
+      : ctx[kNodeDecompressStream]({ format: r.format, ...chunk })
   ) as unknown as PluginStream;
 
   // Errors reach users through destroy(err) (which also sets `errored`, what
