@@ -9,5 +9,6 @@ export {
   CipherSession, HashSession,
   type SessionEncryptOptions, type SessionDecryptOptions, type EncryptBatchOptions, type EncryptBatchResult, type DecryptBatchOptions, type StreamStartOptions, type StreamFinalOptions, type StreamFinalResult,
 } from './sessions.js';
+export { CipherStream, type CipherStreamOptions } from './stream.js';
 export { ALGORITHMS, GCM_TAG_LENGTHS, type CipherAlgorithm, type HashAlgorithm, type HmacAlgorithm } from './algorithms.js';
 export { OP as CRYPTO_OPCODES, PARAM as CRYPTO_PARAM_LAYOUT } from './abi.js';

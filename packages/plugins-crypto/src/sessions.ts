@@ -13,6 +13,7 @@ import { outBound, type CipherAlgorithm, type CipherInfo, type HashInfo } from '
 import { cipherAad, cipherIv, cipherTag, input, optionsObject, output, prefix, tagLength } from './args.js';
 import { fillParam, makeParam, sessionParam, tagOf, type CryptoRequest } from './codec.js';
 import { argError, sessionClosed } from './errors.js';
+import { CipherStream, type CipherStreamOptions } from './stream.js';
 import { batchColumns, batchError, checkUniqueIvs, tagColumn } from './batch.js';
 import type { EncryptResult } from './oneshot.js';
 import { OPS } from './ops.js';
@@ -312,6 +313,7 @@ export class CipherSession extends Session {
   private readonly scratch: MessageRequest;
   private readonly scratchParam = sessionParam();
   private scratchBusy = false;
+  private owner: object | undefined;
 
   /** @internal */
   constructor(host: PluginHost, handle: number | bigint, info: CipherInfo, padding: boolean, inlineMax: number, table: SessionTable) {
@@ -575,11 +577,33 @@ export class CipherSession extends Session {
    * unauthenticated plaintext may be released.
    */
   start(options: StreamStartOptions): void {
+    this.startAs(undefined, options);
+  }
+
+  /**
+   * @internal {@link CipherSession.start} for `owner` (a CipherStream, or
+   * undefined for direct calls); the stream then belongs to it until
+   * {@link CipherSession.releaseAs}.
+   */
+  startAs(owner: object | undefined, options: unknown): void {
     this.check();
+    this.owned(owner);
     const o = optionsObject(options);
     const decrypt = o.decrypt ?? false;
     if (typeof decrypt !== 'boolean') throw new WarpdriveError('ERR_INVALID_ARGUMENT', '`decrypt` must be a boolean', { details: { argument: 'decrypt' } });
     this.stream = { decrypt, iv: cipherIv(o.iv, this.info), aad: cipherAad(o.aad, this.info), pending: 0 };
+    this.owner = owner;
+  }
+
+  /** @internal `owner` is done with the stream (ended, failed or destroyed). */
+  releaseAs(owner: object): void {
+    if (this.owner === owner) this.owner = undefined;
+  }
+
+  private owned(owner: object | undefined): void {
+    if (this.owner !== undefined && this.owner !== owner) {
+      throw new WarpdriveError('ERR_DEVICE_BUSY', 'the session\'s stream belongs to a CipherStream (createEncryptStream/createDecryptStream) until that ends');
+    }
   }
 
   // Not checked for close here: chained steps queued before close() still run.
@@ -615,7 +639,7 @@ export class CipherSession extends Session {
       done: (cqe: Cqe, r: CryptoRequest) => {
         const out = prefix(r.dst!, cqe.produced);
         if (final) {
-          this.stream = undefined;
+          if (this.stream === s) this.stream = undefined;
           return tagLen && !s.decrypt ? { output: out, tag: tagOf(r.param!, tagLen) } : { output: out };
         }
         s.iv = undefined;
@@ -632,8 +656,13 @@ export class CipherSession extends Session {
 
   /** Process the next chunk of the stream; returns the output it produced. */
   update(data: Bytes, options: { readonly out?: Bytes } = {}): Promise<Buffer> {
+    return this.updateAs(undefined, data, options);
+  }
+  /** @internal {@link CipherSession.update} for the stream's owner. */
+  updateAs(owner: object | undefined, data: unknown, options: unknown): Promise<Buffer> {
     return attempt(() => {
       this.check();
+      this.owned(owner);
       const src = input(data);
       const o = optionsObject(options);
       return this.chain(OPS.sessionCipher, () => this.streamRequest(src, false, o, o.out), (ok) => this.failed(ok));
@@ -641,14 +670,20 @@ export class CipherSession extends Session {
   }
   /** Finish the stream: last output and (encrypting GCM) the tag; decrypting GCM checks `tag`. */
   final(options: StreamFinalOptions = {}): Promise<StreamFinalResult> {
+    return this.finalAs(undefined, options);
+  }
+  /** @internal {@link CipherSession.final} for the stream's owner. */
+  finalAs(owner: object | undefined, options: unknown): Promise<StreamFinalResult> {
     return attempt(() => {
       this.check();
+      this.owned(owner);
       const o = optionsObject(options);
       return this.chain(OPS.sessionCipher, () => this.streamRequest(new Uint8Array(0), true, o, o.out), (ok) => this.failed(ok));
     });
   }
   /** {@link CipherSession.update} on the calling thread. */
   updateSync(data: Bytes, options: { readonly out?: Bytes } = {}): Buffer {
+    this.owned(undefined);
     const o = optionsObject(options);
     try {
       return this.sync(OPS.sessionCipher, () => this.streamRequest(input(data), false, o, o.out));
@@ -659,6 +694,7 @@ export class CipherSession extends Session {
   }
   /** {@link CipherSession.final} on the calling thread. */
   finalSync(options: StreamFinalOptions = {}): StreamFinalResult {
+    this.owned(undefined);
     const o = optionsObject(options);
     try {
       return this.sync(OPS.sessionCipher, () => this.streamRequest(new Uint8Array(0), true, o, o.out));
@@ -666,6 +702,35 @@ export class CipherSession extends Session {
       if ((err as WarpdriveError).code !== 'ERR_DEVICE_BUSY') this.failed(false);
       throw err;
     }
+  }
+
+  /**
+   * A Transform stream that encrypts what is written to it with this
+   * session's key (one message: `iv`, optional `aad`). Encrypting GCM, the
+   * tag is `stream.getAuthTag()` once the stream ended ('end'). The session
+   * serves one stream (or start/update/final sequence) at a time; whole
+   * messages (`encrypt`/`decrypt`) may run alongside.
+   * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (iv/aad/tagLength),
+   *   `ERR_SESSION_CLOSED`, `ERR_DEVICE_BUSY` (a stream is still running)
+   */
+  createEncryptStream(options: CipherStreamOptions): CipherStream {
+    return new CipherStream(this, this.info, false, options);
+  }
+
+  /**
+   * A Transform stream that decrypts what is written to it. GCM: the
+   * expected tag comes with `options.tag` or `stream.setAuthTag(tag)` before
+   * the input ends; a mismatch fails the stream with `ERR_AUTH_FAILED`.
+   * Like every streaming GCM decryption, by default the plaintext is
+   * released as it is produced, before the tag is checked: a consumer must
+   * discard it on error. With `verifiedOnly: true` nothing is released until
+   * the tag verified (the plaintext is held in memory, and zeroed on a
+   * mismatch): for messages that fit in memory; larger ones decrypt to a
+   * temporary file that is renamed only after the stream ended (the CLI
+   * does this).
+   */
+  createDecryptStream(options: CipherStreamOptions): CipherStream {
+    return new CipherStream(this, this.info, true, options);
   }
 }
 
