@@ -13,7 +13,7 @@ import { WD_MAX_REQ_LEN, WarpdriveError, type BufferInput, type PluginHost } fro
 import { byteLength, type CompressRequest, type DecompressRequest, type StreamStepResult } from './codec.js';
 import { outputLimitError } from './errors.js';
 import { encodeGzipHeader } from './gzip-header.js';
-import { bytesOf } from './lengths.js';
+import { bytesOf, lengthOf } from './lengths.js';
 import type { LiveStreams } from './live-streams.js';
 import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
 import { compressParams, decompressParams, type CompressParams, type DecompressParams } from './options.js';
@@ -120,15 +120,21 @@ function* streamDecompress(live: LiveStreams, src: Uint8Array, p: DecompressPara
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
+/** The first attempt's output did not fit: redo it as an engine stream. */
+function* redoAsStream(live: LiveStreams, req: DecompressRequest, p: DecompressParams): Steps<Buffer> {
+  const size = (req.dst as Buffer).length;
+  if (size >= p.maxOutputLength) throw outputLimitError(p.maxOutputLength);
+  // The slab region (if any) is not reused as a chunk: the stream may grow past it.
+  return yield* streamDecompress(live, req.src as Uint8Array, p, size <= SLAB_MAX ? Buffer.allocUnsafe(size) : (req.dst as Buffer));
+}
+
 function* decompressSteps(live: LiveStreams, data: BufferInput, options: unknown, pool: OutputPool, sync: boolean): Steps<Buffer> {
   const p = decompressParams(options);
   const req = decompressRequest(data, p, pool);
   const produced = (yield [OP.decompress, req]) as number;
   if (sync) pool.trim(req.dst as Buffer, Math.max(produced, 0));
   if (produced >= 0) return (req.dst as Buffer).subarray(0, produced);
-  if (req.dst.byteLength >= p.maxOutputLength) throw outputLimitError(p.maxOutputLength);
-  // The slab region (if any) is not reused as a chunk: the stream may grow past it.
-  return yield* streamDecompress(live, req.src as Uint8Array, p, req.dst.byteLength <= SLAB_MAX ? Buffer.allocUnsafe(req.dst.byteLength) : (req.dst as Buffer));
+  return yield* redoAsStream(live, req, p);
 }
 
 function compressInline(host: PluginHost, req: CompressRequest, pool: OutputPool): Buffer {
@@ -143,10 +149,15 @@ function compressInline(host: PluginHost, req: CompressRequest, pool: OutputPool
 }
 
 /** Async compress on the queue (or inline below `inlineBelow` bytes). */
-export async function compress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool): Promise<Buffer> {
-  const req = compressRequest(data, compressParams(options), pool);
-  if (req.src.byteLength < inlineBelow) return compressInline(host, req, pool);
-  return (req.dst as Buffer).subarray(0, await host.run<number>(OP.compress, req));
+export function compress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool): Promise<Buffer> {
+  try {
+    const req = compressRequest(data, compressParams(options), pool);
+    if (lengthOf(req.src) < inlineBelow) return Promise.resolve(compressInline(host, req, pool));
+    const dst = req.dst as Buffer;
+    return host.run<number>(OP.compress, req).then((produced) => dst.subarray(0, produced));
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /** Sync compress on the inline path. */
@@ -157,9 +168,12 @@ export function compressSync(host: PluginHost, data: BufferInput, options: unkno
 /** Async decompress. */
 export function decompress(host: PluginHost, live: LiveStreams, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool): Promise<Buffer> {
   try {
-    const inline = ArrayBuffer.isView(data) && data.byteLength < inlineBelow;
-    const steps = decompressSteps(live, data, options, pool, inline);
-    return inline ? Promise.resolve(runSync(host, steps)) : runAsync(host, steps);
+    if (ArrayBuffer.isView(data) && lengthOf(data) < inlineBelow) return Promise.resolve(runSync(host, decompressSteps(live, data, options, pool, true)));
+    // The common case without a generator: one request whose output fits.
+    const p = decompressParams(options);
+    const req = decompressRequest(data, p, pool);
+    const dst = req.dst as Buffer;
+    return host.run<number>(OP.decompress, req).then((produced) => (produced >= 0 ? dst.subarray(0, produced) : runAsync(host, redoAsStream(live, req, p))));
   } catch (err) {
     return Promise.reject(err);
   }
