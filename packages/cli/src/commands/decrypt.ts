@@ -1,5 +1,7 @@
-import { UsageError, type Command } from '../command.js';
-import { cryptoContext, parseCipherArgs, readInput, writeOutput } from './encrypt.js';
+import { pipeline } from 'node:stream/promises';
+import type { Command } from '../command.js';
+import { fileSink, HoldTail, openInput, stagedStdoutSink, stdoutSink } from '../crypto-io.js';
+import { cryptoContext, parseCipherArgs } from './encrypt.js';
 
 const usage = `Usage: warpdrive decrypt --alg ALG --key-file K --iv HEX [--aad-file F] [--tag-length N] [-o OUT] [IN]
 
@@ -27,13 +29,23 @@ export const decryptCommand: Command = {
     const ctx = await cryptoContext();
     try {
       const gcm = a.alg.toLowerCase().endsWith('-gcm');
-      const data = await readInput(a.input);
-      if (gcm && data.length < a.tagLength) throw new UsageError(`input is shorter than the ${a.tagLength}-byte tag`);
-      const ct = gcm ? data.subarray(0, data.length - a.tagLength) : data;
-      const tag = gcm ? data.subarray(data.length - a.tagLength) : undefined;
-      // in place: the plaintext overwrites the ciphertext, and is zeroed on a tag mismatch
-      const plain = await ctx.decrypt(ct, { alg: a.alg, key: a.key, iv: a.iv, aad: a.aad, tag, out: ct, ...(a.padding ? {} : { padding: false }) });
-      await writeOutput(a.output, plain, io);
+      const session = await ctx.createCipherSession({ alg: a.alg, key: a.key, ...(a.padding ? {} : { padding: false }) });
+      try {
+        const decipher = session.createDecryptStream({ iv: a.iv, aad: a.aad });
+        const source = await openInput(a.input);
+        // GCM plaintext is unauthenticated until the end: never straight to stdout.
+        const sink = a.output !== undefined ? fileSink(a.output) : gcm ? stagedStdoutSink(io) : stdoutSink(io);
+        try {
+          if (gcm) await pipeline(source, new HoldTail(a.tagLength, (tag) => decipher.setAuthTag(tag)), decipher, sink.stream, { end: false });
+          else await pipeline(source, decipher, sink.stream, { end: false });
+          await sink.commit();
+        } catch (err) {
+          await sink.abort();
+          throw err;
+        }
+      } finally {
+        await session.close();
+      }
       return 0;
     } finally {
       await ctx.close();

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.js';
-import { cryptoContext, readInput } from './encrypt.js';
+import { openInput } from '../crypto-io.js';
+import { cryptoContext } from './encrypt.js';
 
 const usage = `Usage: warpdrive digest --alg ALG [IN...]
 
 Print the digest of each IN (or stdin) as 'HEX  NAME', like sha256sum.
+Inputs are streamed through a hash session (any size, bounded memory).
 
 Options:
   --alg ALG    sha1, sha224, sha256 (default), sha384, sha512
@@ -23,7 +25,7 @@ export const digestCommand: Command = {
       const h = await ctx.createHashSession({ alg });
       for (const name of positionals.length === 0 ? ['-'] : positionals) {
         const path = name === '-' ? undefined : name;
-        await h.update(await readInput(path));
+        for await (const chunk of await openInput(path)) await h.update(chunk as Buffer);
         io.stdout.write(`${(await h.digest()).toString('hex')}  ${name}\n`);
       }
       await h.close();

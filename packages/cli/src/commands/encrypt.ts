@@ -1,15 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createContext } from '@warpdrive/core';
-import { UsageError, type Command, type CommandIo } from '../command.js';
+import { UsageError, type Command } from '../command.js';
+import { fileSink, openInput, stdoutSink } from '../crypto-io.js';
 
 const usage = `Usage: warpdrive encrypt --alg ALG --key-file K --iv HEX [--aad-file F] [--tag-length N] [-o OUT] [IN]
 
 Encrypt IN (or stdin) with the crypto plugin on the soft device and write
 the ciphertext to OUT (or stdout). For GCM the tag (--tag-length bytes,
-default 16) is appended to the ciphertext. The whole input is held in
-memory (chunked, sessioned encryption: examples/encrypt-file).
+default 16) is appended to the ciphertext. The input is streamed through a
+cipher session (memory stays bounded for any input size); OUT appears only
+once complete (written to a temp file, renamed at the end).
 
 Options:
   --alg ALG        aes-128|192|256-gcm, -ctr or -cbc
@@ -69,30 +71,6 @@ export async function parseCipherArgs(argv: readonly string[]): Promise<CipherAr
   };
 }
 
-/** The whole input: a file or stdin. */
-export async function readInput(path: string | undefined): Promise<Buffer> {
-  if (path !== undefined) return readFile(path);
-  const parts: Buffer[] = [];
-  for await (const chunk of process.stdin) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
-}
-
-/** Write the result only once it is complete: temp file + rename, or stdout. */
-export async function writeOutput(path: string | undefined, data: Uint8Array, io: CommandIo): Promise<void> {
-  if (path === undefined) {
-    await new Promise<void>((resolve, reject) => io.stdout.write(data, (err) => (err ? reject(err) : resolve())));
-    return;
-  }
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, data, { flag: 'wx' });
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
-
 /** A context with the crypto plugin (loaded on demand: other commands never pay for it). */
 export async function cryptoContext() {
   const { default: crypto } = await import('@warpdrive/plugin-crypto');
@@ -108,11 +86,22 @@ export const encryptCommand: Command = {
     const ctx = await cryptoContext();
     try {
       const gcm = a.alg.toLowerCase().endsWith('-gcm');
-      const data = await readInput(a.input);
-      const { ciphertext, tag } = await ctx.encrypt(data, {
-        alg: a.alg, key: a.key, iv: a.iv, aad: a.aad, ...(gcm ? { tagLength: a.tagLength } : {}), ...(a.padding ? {} : { padding: false }),
-      });
-      await writeOutput(a.output, tag === undefined ? ciphertext : Buffer.concat([ciphertext, tag]), io);
+      const session = await ctx.createCipherSession({ alg: a.alg, key: a.key, ...(a.padding ? {} : { padding: false }) });
+      try {
+        const cipher = session.createEncryptStream({ iv: a.iv, aad: a.aad, ...(gcm ? { tagLength: a.tagLength } : {}) });
+        const source = await openInput(a.input);
+        const sink = a.output === undefined ? stdoutSink(io) : fileSink(a.output);
+        try {
+          await pipeline(source, cipher, sink.stream, { end: false });
+          if (gcm) await new Promise<void>((resolve, reject) => sink.stream.write(cipher.getAuthTag(), (err) => (err ? reject(err) : resolve())));
+          await sink.commit();
+        } catch (err) {
+          await sink.abort();
+          throw err;
+        }
+      } finally {
+        await session.close();
+      }
       return 0;
     } finally {
       await ctx.close();
