@@ -24,6 +24,7 @@ const TRAILER = { deflate: 0, zlib: 4, gzip: 8 } as const;
 const DEFAULT_HEADER = { deflate: 0, zlib: 2, gzip: 10 } as const;
 /** Deflate's best ratio is 1032:1; a larger ISIZE is not a single member's. */
 const MAX_RATIO = 1032;
+const DEFAULT_RATIO = 8;
 const FIRST_CHUNK = 64 * 1024;
 /** Largest first guess without a size hint; bigger outputs continue in chunks. */
 const MAX_GUESS = 256 * 1024 * 1024;
@@ -60,10 +61,13 @@ function decompressFlags(p: DecompressParams): number {
   return ZIP_FMT[p.format] | (p.multiMember ? ZIP_F_MULTI_MEMBER : 0);
 }
 
-/** First output size: ISIZE of the last gzip member, else 8× the input (≤ 256 MiB). */
-function outputGuess(src: Uint8Array, p: DecompressParams): number {
+/**
+ * First output size: ISIZE of the last gzip member, else the input times
+ * the context's ratio hint (8×, raised after data that did not fit), ≤ 256 MiB.
+ */
+function outputGuess(src: Uint8Array, p: DecompressParams, ratio: number): number {
   const n = src.byteLength;
-  let guess = Math.min(n * 8 + 1024, MAX_GUESS);
+  let guess = Math.min(n * ratio + 1024, MAX_GUESS);
   const gzip = p.format === 'gzip' || (p.format === 'auto' && src[0] === 0x1f);
   if (gzip && n >= 18) {
     const isize = (src[n - 4]! | (src[n - 3]! << 8) | (src[n - 2]! << 16) | (src[n - 1]! << 24)) >>> 0;
@@ -76,14 +80,26 @@ function outputGuess(src: Uint8Array, p: DecompressParams): number {
 export function decompressRequest(data: BufferInput, p: DecompressParams, pool: OutputPool): DecompressRequest {
   byteLength(data, 'data');
   const src = bytesOf(data);
-  return { src, dst: outputBuffer(outputGuess(src, p), pool), opFlags: decompressFlags(p) };
+  return { src, dst: outputBuffer(outputGuess(src, p, pool.ratioHint), pool), opFlags: decompressFlags(p) };
+}
+
+/**
+ * Adapt the ratio hint to a result of `produced` bytes from `consumed`
+ * input that was first tried in `tried` bytes: raised past a ratio that
+ * did not fit (so a run of such inputs is not decompressed twice each),
+ * halved back toward the default when a guess was 4× too big.
+ */
+function learnRatio(pool: OutputPool, consumed: number, produced: number, tried: number): void {
+  if (consumed === 0) return;
+  if (produced > tried) pool.ratioHint = Math.min(MAX_RATIO, Math.max(pool.ratioHint, Math.ceil((produced / consumed) * 1.25)));
+  else if (pool.ratioHint > DEFAULT_RATIO && produced * 4 < tried) pool.ratioHint = Math.max(DEFAULT_RATIO, pool.ratioHint >> 1);
 }
 
 /**
  * Decompress through an engine stream into growing chunks, reusing `first`
  * (the one-shot attempt's buffer) as the first chunk.
  */
-function* streamDecompress(live: LiveStreams, src: Uint8Array, p: DecompressParams, first: Buffer): Steps<Buffer> {
+function* streamDecompress(live: LiveStreams, pool: OutputPool, src: Uint8Array, p: DecompressParams, first: Buffer): Steps<Buffer> {
   const handle = (yield [OP.streamInit, { opFlags: decompressFlags(p) | ZIP_F_DECOMPRESS, header: undefined }]) as number;
   live.add(handle);
   const chunks: Buffer[] = [];
@@ -117,15 +133,23 @@ function* streamDecompress(live: LiveStreams, src: Uint8Array, p: DecompressPara
       // the context is closing: its close hook ends the handle
     }
   }
+  learnRatio(pool, src.byteLength, total, first.length);
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
 /** The first attempt's output did not fit: redo it as an engine stream. */
-function* redoAsStream(live: LiveStreams, req: DecompressRequest, p: DecompressParams): Steps<Buffer> {
+function* redoAsStream(live: LiveStreams, pool: OutputPool, req: DecompressRequest, p: DecompressParams): Steps<Buffer> {
   const size = (req.dst as Buffer).length;
   if (size >= p.maxOutputLength) throw outputLimitError(p.maxOutputLength);
   // The slab region (if any) is not reused as a chunk: the stream may grow past it.
-  return yield* streamDecompress(live, req.src as Uint8Array, p, size <= SLAB_MAX ? Buffer.allocUnsafe(size) : (req.dst as Buffer));
+  return yield* streamDecompress(live, pool, req.src as Uint8Array, p, size <= SLAB_MAX ? Buffer.allocUnsafe(size) : (req.dst as Buffer));
+}
+
+/** A first attempt that fit: its result, and what it teaches the ratio hint. */
+function fitted(pool: OutputPool, req: DecompressRequest, produced: number): Buffer {
+  const dst = req.dst as Buffer;
+  learnRatio(pool, (req.src as Uint8Array).length, produced, dst.length);
+  return dst.subarray(0, produced);
 }
 
 function* decompressSteps(live: LiveStreams, data: BufferInput, options: unknown, pool: OutputPool, sync: boolean): Steps<Buffer> {
@@ -133,8 +157,8 @@ function* decompressSteps(live: LiveStreams, data: BufferInput, options: unknown
   const req = decompressRequest(data, p, pool);
   const produced = (yield [OP.decompress, req]) as number;
   if (sync) pool.trim(req.dst as Buffer, Math.max(produced, 0));
-  if (produced >= 0) return (req.dst as Buffer).subarray(0, produced);
-  return yield* redoAsStream(live, req, p);
+  if (produced >= 0) return fitted(pool, req, produced);
+  return yield* redoAsStream(live, pool, req, p);
 }
 
 function compressInline(host: PluginHost, req: CompressRequest, pool: OutputPool): Buffer {
@@ -172,8 +196,7 @@ export function decompress(host: PluginHost, live: LiveStreams, data: BufferInpu
     // The common case without a generator: one request whose output fits.
     const p = decompressParams(options);
     const req = decompressRequest(data, p, pool);
-    const dst = req.dst as Buffer;
-    return host.run<number>(OP.decompress, req).then((produced) => (produced >= 0 ? dst.subarray(0, produced) : runAsync(host, redoAsStream(live, req, p))));
+    return host.run<number>(OP.decompress, req).then((produced) => (produced >= 0 ? fitted(pool, req, produced) : runAsync(host, redoAsStream(live, pool, req, p))));
   } catch (err) {
     return Promise.reject(err);
   }

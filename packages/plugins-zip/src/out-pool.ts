@@ -17,6 +17,12 @@ const ALIGN = 8;
 export class OutputPool {
   private slab: Buffer = Buffer.allocUnsafe(0);
   private used = 0;
+  /**
+   * Decompression output guess for inputs without a size field (zlib, raw,
+   * gzip with an implausible ISIZE): output ≈ input × ratioHint; adapted by
+   * oneshot.ts's learnRatio.
+   */
+  ratioHint = 8;
 
   /** A region of `size` bytes (≤ SLAB_MAX) for the device to write into. */
   take(size: number): Buffer {
