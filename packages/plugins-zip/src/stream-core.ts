@@ -132,9 +132,10 @@ export class StreamCore {
    */
   private room(inputLeft: number): Buffer {
     const cs = this.chunkSize;
-    const want = Math.min(Math.max(this.expected(inputLeft), cs), MAX_WINDOW);
     const node = this.trailing === 'node';
     const toBoundary = cs - (this.bytesOut % cs);
+    let want = Math.min(Math.max(this.expected(inputLeft), cs), MAX_WINDOW);
+    if (node && want < toBoundary) want = toBoundary; // chunkSize above MAX_WINDOW
     if (this.out.length - this.outPos < (node ? toBoundary : Math.max(MIN_ROOM, Math.min(want, cs)))) {
       this.out = Buffer.allocUnsafe(want);
       this.outPos = 0;

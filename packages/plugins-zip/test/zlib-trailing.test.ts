@@ -74,3 +74,14 @@ describe('facade streams treat trailing data like node:zlib', () => {
     }, 60_000);
   }
 });
+
+it('facade inflate streams with a chunkSize above the 4 MiB window and odd sizes match node:zlib', async () => {
+  const big = Buffer.concat([gz, gz2, zeros, garbage]);
+  for (const chunkSize of [64, 1000, 16 * 1024 * 1024 + 3]) {
+    for (const factory of ['createGunzip', 'createUnzip'] as const) {
+      const expected = await outcome(nodeZlib[factory]({ chunkSize }), big, 5000);
+      const got = await outcome(wdZlib[factory]({ chunkSize }), big, 5000);
+      expect({ chunkSize, factory, ...got }).toEqual({ chunkSize, factory, ...expected });
+    }
+  }
+});
