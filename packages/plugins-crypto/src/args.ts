@@ -4,7 +4,7 @@
  * argument and what was expected.
  */
 import { types } from 'node:util';
-import { addressOf, isDetached, WarpdriveError } from '@warpdrive/core';
+import { isDetached, WarpdriveError } from '@warpdrive/core';
 import { CIPHERS, GCM_TAG_LENGTHS, HASHES, type CipherInfo, type HashInfo } from './algorithms.js';
 import { LIMITS } from './abi.js';
 import { argError } from './errors.js';
@@ -151,11 +151,12 @@ export function output(value: unknown, need: number, src: Uint8Array | undefined
   const out = bytes(value, 'out');
   if (out.byteLength < need) throw argError('out', `\`out\` must be at least ${need} bytes, got ${out.byteLength}`, 'ERR_BUFFER_TOO_SMALL');
   // Views of different ArrayBuffers cannot overlap (V8 never aliases backing
-  // stores we did not map ourselves), so the address math is only needed
-  // when they share one.
+  // stores we did not map ourselves); views of one ArrayBuffer share its
+  // base address, so their offsets compare like addresses. (Small Buffers
+  // often share Node's pool slab: this runs for many messages.)
   if (src !== undefined && src.buffer === out.buffer && src.byteLength > 0 && out.byteLength > 0) {
-    const a = addressOf(src, 'data');
-    const b = addressOf(out, 'out');
+    const a = src.byteOffset;
+    const b = out.byteOffset;
     if (a !== b && a < b + out.byteLength && b < a + src.byteLength) {
       throw argError('out', '`out` overlaps the input without starting at the same address (only exact in-place operation is allowed)');
     }
