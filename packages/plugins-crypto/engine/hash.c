@@ -5,6 +5,8 @@
  * EVP_MAC_CTX whose key was set once (re-initialised with a NULL key after
  * each digest, which keeps the prepared inner/outer pads).
  */
+/* The low-level SHA functions below are deprecated API since OpenSSL 3.0. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/sha.h>
 #include "crypto_engine.h"
 
 static const char *md_name(__u32 alg)
@@ -81,6 +84,50 @@ static pthread_key_t tl_key;
 static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
 static void tl_init(void) { pthread_key_create(&tl_key, tl_free); }
 
+/*
+ * One-shot SHA through the low-level functions: the same SHA-NI/AVX code as
+ * EVP, without the provider dispatch of EVP_DigestInit_ex, which costs as
+ * much as hashing 256 bytes (measured: 512 ns EVP vs 252 ns here for
+ * SHA-256 of 256 B). Returns 0, or -EOPNOTSUPP where the deprecated API is
+ * compiled out (the caller then uses EVP).
+ */
+static int sha_direct(__u32 alg, const unsigned char *src, size_t len, unsigned char *dst)
+{
+#if !defined(OPENSSL_NO_DEPRECATED_3_0)
+	union {
+		SHA_CTX s1;
+		SHA256_CTX s256;
+		SHA512_CTX s512;
+	} u;
+	int ok;
+
+	switch (alg) {
+	case WDC_ALG_SHA1:
+		ok = SHA1_Init(&u.s1) && SHA1_Update(&u.s1, src, len) && SHA1_Final(dst, &u.s1);
+		break;
+	case WDC_ALG_SHA224:
+		ok = SHA224_Init(&u.s256) && SHA224_Update(&u.s256, src, len) && SHA224_Final(dst, &u.s256);
+		break;
+	case WDC_ALG_SHA256:
+		ok = SHA256_Init(&u.s256) && SHA256_Update(&u.s256, src, len) && SHA256_Final(dst, &u.s256);
+		break;
+	case WDC_ALG_SHA384:
+		ok = SHA384_Init(&u.s512) && SHA384_Update(&u.s512, src, len) && SHA384_Final(dst, &u.s512);
+		break;
+	case WDC_ALG_SHA512:
+		ok = SHA512_Init(&u.s512) && SHA512_Update(&u.s512, src, len) && SHA512_Final(dst, &u.s512);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	OPENSSL_cleanse(&u, sizeof(u));	/* the state holds the message's last block */
+	return ok ? 0 : -EOPNOTSUPP;
+#else
+	(void)alg; (void)src; (void)len; (void)dst;
+	return -EOPNOTSUPP;
+#endif
+}
+
 int wdc_digest_oneshot(const struct wdc_req *r, __u32 *produced)
 {
 	const struct wdc_param *p = r->p;
@@ -96,6 +143,10 @@ int wdc_digest_oneshot(const struct wdc_req *r, __u32 *produced)
 		if (!ok)
 			return -ENOMEM;
 		*produced = (__u32)macl;
+		return 0;
+	}
+	if (sha_direct(p->alg, r->src, r->src_len, r->dst) == 0) {
+		*produced = n;
 		return 0;
 	}
 	pthread_once(&tl_once, tl_init);
