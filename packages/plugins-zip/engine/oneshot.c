@@ -330,8 +330,11 @@ void zip_decompress(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 	else
 		err = inflate_body(&st, &detail);
 	if (!err && st.in != st.len) {
-		err = -EBADMSG;
-		detail = ZIP_DETAIL_TRAILING;
+		/* consumed = where the valid data ends (the node:zlib facade
+		 * decides what the bytes after it mean) */
+		zip_fail(cqe, -EBADMSG, ZIP_DETAIL_TRAILING);
+		cqe->consumed = (uint32_t)st.in;
+		return;
 	}
 	if (err)
 		return zip_fail(cqe, err, detail);

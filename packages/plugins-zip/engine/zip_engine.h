@@ -57,7 +57,8 @@ enum zip_detail {
 	ZIP_DETAIL_HEADER	= 1,	/* bad magic, method, flags, header CRC, wrong format */
 	ZIP_DETAIL_STREAM	= 2,	/* invalid deflate data */
 	ZIP_DETAIL_CHECKSUM	= 3,	/* CRC32 / Adler-32 / ISIZE mismatch */
-	ZIP_DETAIL_TRAILING	= 4,	/* bytes after the end of the stream */
+	ZIP_DETAIL_TRAILING	= 4,	/* bytes after the end of the stream (DECOMPRESS:
+					 * cqe.consumed = where they start) */
 	ZIP_DETAIL_TRUNCATED	= 5,	/* input ends before the end of the stream */
 	ZIP_DETAIL_BAD_HANDLE	= 6,	/* stream handle unknown or stale */
 	ZIP_DETAIL_BUSY		= 7,	/* another request drives this stream */

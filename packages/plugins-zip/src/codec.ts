@@ -6,7 +6,7 @@
 import { WD_MAX_REQ_LEN, WarpdriveError, type BufferInput, type Cqe, type OperationCodec, type PinFn, type SqeWriter } from '@warpdrive/core';
 import { zipError } from './errors.js';
 import { lengthOf } from './lengths.js';
-import { ZIP_AUX_END, ZIP_OP } from './opcodes.js';
+import { ZIP_AUX_END, ZIP_DETAIL, ZIP_OP } from './opcodes.js';
 
 const ENOSPC = 28;
 const TWO_32 = 4294967296;
@@ -91,7 +91,12 @@ export const decompressCodec: OperationCodec<DecompressRequest, number> = {
   },
   complete(cqe: Cqe): number {
     if (cqe.status === -ENOSPC) return -1;
-    if (cqe.status !== 0) fail(cqe, 'decompress');
+    if (cqe.status !== 0) {
+      const err = zipError(cqe.status, cqe.detail, 'decompress');
+      // trailing data: where the valid data ends (the facade applies node's rules from there)
+      if (cqe.detail === ZIP_DETAIL.TRAILING) (err.details as Record<string, unknown>).validLength = cqe.consumed;
+      throw err;
+    }
     return cqe.produced;
   },
   handlesErrors: true,

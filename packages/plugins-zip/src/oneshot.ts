@@ -15,7 +15,7 @@ import { outputLimitError } from './errors.js';
 import { encodeGzipHeader } from './gzip-header.js';
 import { bytesOf, lengthOf } from './lengths.js';
 import type { LiveStreams } from './live-streams.js';
-import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
+import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_F_STOP_AT_END, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
 import { compressParams, decompressParams, type CompressParams, type DecompressParams } from './options.js';
 import { OutputPool, SLAB_MAX } from './out-pool.js';
 import { runAsync, runSync, type Steps } from './steps.js';
@@ -76,6 +76,13 @@ function outputGuess(src: Uint8Array, p: DecompressParams, ratio: number): numbe
   return Math.max(1, Math.min(guess, p.maxOutputLength, WD_MAX_REQ_LEN));
 }
 
+/** Bytes after the end of the data, which ends at `validLength` (as the one-shot engine reports it). */
+function trailingError(validLength: number): WarpdriveError {
+  return new WarpdriveError('ERR_DATA_CORRUPT', 'decompress: corrupt input: unexpected data after the end of the compressed stream', {
+    details: { reason: 'trailing-data', validLength },
+  });
+}
+
 /** Build the first decompress request. */
 export function decompressRequest(data: BufferInput, p: DecompressParams, pool: OutputPool): DecompressRequest {
   byteLength(data, 'data');
@@ -111,12 +118,13 @@ function* streamDecompress(live: LiveStreams, pool: OutputPool, src: Uint8Array,
       const room = p.maxOutputLength - total;
       // At the limit, a 1-byte probe tells "exactly at the limit" from "beyond".
       const out = room === 0 ? Buffer.allocUnsafe(1) : dst.length > room ? dst.subarray(0, room) : dst;
-      const r = (yield [OP.streamInflate, { handle, src: src.subarray(offset), dst: out, opFlags: ZIP_F_FINISH }]) as StreamStepResult;
+      const r = (yield [OP.streamInflate, { handle, src: src.subarray(offset), dst: out, opFlags: ZIP_F_FINISH | ZIP_F_STOP_AT_END }]) as StreamStepResult;
       offset += r.consumed;
       if (r.produced > 0 && room === 0) throw outputLimitError(p.maxOutputLength);
       if (r.produced > 0) chunks.push(out.subarray(0, r.produced));
       total += r.produced;
       if (r.end && offset === src.byteLength) break;
+      if (r.end) throw trailingError(offset);
       if (!r.more && r.produced === 0 && r.consumed === 0) break; // engine made no progress: it reported truncation already
       if (r.more) {
         next = Math.min(next * 2, MAX_CHUNK);

@@ -86,6 +86,14 @@ describe('-ENOSPC writes nothing beyond dst_len', () => {
     expect(r.status).toBe(ENOSPC);
     expect(out.subarray(text.length - 100).every((b) => b === 0xee)).toBe(true);
   });
+  it('decompress of data followed by other bytes → -EBADMSG TRAILING with consumed = where the valid data ends', async () => {
+    for (const [format, fmt, packed] of [['gzip', GZIP | (1 << 8), nodeCompress('gzip', text)], ['zlib', 1, nodeCompress('zlib', text)], ['deflate', 0, nodeCompress('deflate', text)]] as const) {
+      const input = Buffer.concat([packed, Buffer.from([0, 1, 2, 0x41])]);
+      const out = Buffer.alloc(text.length + 100);
+      const r = await raw((s) => s.opcode(ZIP_OP.DECOMPRESS).opFlags(fmt).srcAddr(addressOf(input)).srcLen(input.length).dstAddr(addressOf(out)).dstLen(out.length));
+      expect([format, r.status, r.detail, r.consumed, r.produced]).toEqual([format, -74, ZIP_DETAIL.TRAILING, packed.length, 0]);
+    }
+  });
 });
 
 describe('stream handles are validated, never dereferenced', () => {

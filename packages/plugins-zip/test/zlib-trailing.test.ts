@@ -85,3 +85,37 @@ it('facade inflate streams with a chunkSize above the 4 MiB window and odd sizes
     }
   }
 });
+
+describe('facade one-shot calls treat trailing data like node:zlib', () => {
+  type OneShot = 'gunzip' | 'unzip' | 'inflate' | 'inflateRaw';
+  const fnOf: Record<Factory, OneShot> = { createGunzip: 'gunzip', createUnzip: 'unzip', createInflate: 'inflate', createInflateRaw: 'inflateRaw' };
+  const settle = async (f: () => Buffer | Promise<Buffer>): Promise<string> => {
+    try {
+      const out = await f();
+      return `ok ${out.length} ${nodeZlib.crc32(out)}`;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return `${e.code} ${e.errno} ${e.message}`;
+    }
+  };
+  // a second set whose ratio (> 8×) sends the plugin's one-shot through its engine-stream redo
+  const repetitive = Buffer.from('hello hello hello world '.repeat(4000));
+  const rgz = nodeZlib.gzipSync(repetitive);
+  const extra: [string, Factory, Buffer][] = [
+    ['high ratio gzip + padding + garbage', 'createGunzip', Buffer.concat([rgz, zeros, garbage])],
+    ['high ratio gzip + garbage', 'createGunzip', Buffer.concat([rgz, garbage])],
+    ['high ratio zlib + garbage', 'createInflate', Buffer.concat([nodeZlib.deflateSync(repetitive), garbage])],
+    ['gzip + 0x00 + a member', 'createGunzip', Buffer.concat([gz, Buffer.from([0]), gz2])],
+    ['gzip + garbage + padding', 'createGunzip', Buffer.concat([gz, garbage, zeros])],
+  ];
+  it('sync and callback forms', async () => {
+    for (const [name, factory, input] of [...CASES, ...extra]) {
+      const fn = fnOf[factory];
+      const sync = `${fn}Sync` as const;
+      const expected = await settle(() => nodeZlib[sync](input));
+      expect({ name, sync: await settle(() => wdZlib[sync](input)) }).toEqual({ name, sync: expected });
+      const viaCallback = (z: typeof nodeZlib) => new Promise<Buffer>((res, rej) => z[fn](input, (e, out) => (e ? rej(e) : res(out))));
+      expect({ name, async: await settle(() => viaCallback(wdZlib as unknown as typeof nodeZlib)) }).toEqual({ name, async: await settle(() => viaCallback(nodeZlib)) });
+    }
+  });
+});

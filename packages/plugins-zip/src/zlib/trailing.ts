@@ -6,7 +6,9 @@
  *  - gunzip / unzip of gzip data: after a member, a 0x00 byte starts padding
  *    that is ignored; anything else is parsed as another member (so garbage
  *    stays a Z_DATA_ERROR).
- * Only error paths come here; the prefix search runs on the calling thread.
+ * Only error paths come here. A one-shot decompression reports where its
+ * valid data ends (`details.validLength`); for other errors a prefix
+ * search runs on the calling thread.
  */
 import { isWarpdriveError } from '@warpdrive/core';
 
@@ -49,6 +51,19 @@ function validEnd(decode: (input: Uint8Array) => unknown, input: Uint8Array): nu
 export function decodeLikeNode<T>(err: unknown, input: Uint8Array, gzip: boolean, decode: (input: Uint8Array) => T): T | undefined {
   if (!isWarpdriveError(err, 'ERR_DATA_CORRUPT')) return undefined;
   const reason = err.details?.reason;
+  const valid = err.details?.validLength;
+  if (reason === 'trailing-data' && typeof valid === 'number' && valid > 0 && valid < input.length) {
+    // The engine says where the valid data ends. node (one write with
+    // Z_FINISH): zlib/raw data ignore what follows; after a gzip member a
+    // 0x00 byte ends the data, anything else is read as a member (the
+    // engine already took those starting with 0x1f) and fails.
+    if (gzip && input[valid] !== 0) return undefined;
+    try {
+      return decode(input.subarray(0, valid));
+    } catch {
+      return undefined;
+    }
+  }
   if (!gzip) {
     if (reason !== 'trailing-data') return undefined;
   } else if ((reason !== 'trailing-data' && reason !== 'header') || input[input.length - 1] !== 0) {
