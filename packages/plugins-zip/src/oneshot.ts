@@ -16,6 +16,7 @@ import { encodeGzipHeader } from './gzip-header.js';
 import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
 import { compressParams, decompressParams, type CompressParams, type DecompressParams } from './options.js';
 import { OutputPool, SLAB_MAX } from './out-pool.js';
+import { streamHost } from './queue-pin.js';
 import { runAsync, runSync, type Steps } from './steps.js';
 
 const TRAILER = { deflate: 0, zlib: 4, gzip: 8 } as const;
@@ -156,7 +157,8 @@ export function decompress(host: PluginHost, data: BufferInput, options: unknown
   try {
     const inline = ArrayBuffer.isView(data) && data.byteLength < inlineBelow;
     const steps = decompressSteps(data, options, pool, inline);
-    return inline ? Promise.resolve(runSync(host, steps)) : runAsync(host, steps);
+    // A fallback stream must stay on one kernel queue: pin the whole operation.
+    return inline ? Promise.resolve(runSync(host, steps)) : runAsync(streamHost(host), steps);
   } catch (err) {
     return Promise.reject(err);
   }

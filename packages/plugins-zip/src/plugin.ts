@@ -12,6 +12,7 @@ import { OP, ZIP_OP } from './opcodes.js';
 import { compress, compressSync, decompress, decompressSync } from './oneshot.js';
 import { compressParams, decompressParams } from './options.js';
 import { OutputPool } from './out-pool.js';
+import { liveStreams, streamHost } from './queue-pin.js';
 import { StreamCore } from './stream-core.js';
 import type { ZipMethods } from './types.js';
 import { webTransform } from './web-stream.js';
@@ -36,11 +37,11 @@ function methods(host: PluginHost, inlineBelow: number): ZipMethods {
     decompress: (data, options) => decompress(host, data, options, inlineBelow, pool),
     compressSync: (data, options) => compressSync(host, data, options, pool),
     decompressSync: (data, options) => decompressSync(host, data, options, pool),
-    createCompressStream: (options) => new ZipTransform(StreamCore.compress(host, compressParams(options, true))),
-    createDecompressStream: (options) => new ZipTransform(StreamCore.decompress(host, decompressParams(options, true))),
-    compressionStream: (options) => webTransform(StreamCore.compress(host, compressParams(options, true))),
-    decompressionStream: (options) => webTransform(StreamCore.decompress(host, decompressParams(options, true))),
-    zipLiveStreams: () => host.run<number>(OP.info),
+    createCompressStream: (options) => new ZipTransform(StreamCore.compress(streamHost(host), compressParams(options, true))),
+    createDecompressStream: (options) => new ZipTransform(StreamCore.decompress(streamHost(host), decompressParams(options, true))),
+    compressionStream: (options) => webTransform(StreamCore.compress(streamHost(host), compressParams(options, true))),
+    decompressionStream: (options) => webTransform(StreamCore.decompress(streamHost(host), decompressParams(options, true))),
+    zipLiveStreams: () => liveStreams(host),
   };
 }
 
