@@ -554,6 +554,14 @@ int wd_zdef_run(struct wd_queue *q, struct wd_zdef *d, struct wd_zio *io,
 	}
 }
 
+/* Checked after an opcode's own validation, as -EINVAL comes first. */
+bool wd_zip_faults(struct wd_queue *q, const struct wd_sqe *s)
+{
+	return wd_range_faults(q, s->src_addr, s->src_len) ||
+	       wd_range_faults(q, s->dst_addr, s->dst_len) ||
+	       wd_range_faults(q, s->param_addr, s->param_len);
+}
+
 /* The caller's gzip header block, validated, in kernel memory. */
 int wd_zip_param_load(struct wd_queue *q, const struct wd_sqe *s, u8 **out)
 {
@@ -634,6 +642,8 @@ static void wd_zip_compress(struct wd_queue *q, const struct wd_sqe *s,
 	    (s->op_flags & ~(WD_ZIP_FMT_MASK | WD_ZIP_LEVEL_MASK)) ||
 	    (s->param_len && fmt != WD_ZIP_FMT_GZIP))
 		return wd_zip_fail(c, -EINVAL, WD_ZD_NONE);
+	if (wd_zip_faults(q, s))
+		return wd_zip_fail(c, -EFAULT, WD_ZD_NONE);
 	ret = wd_zip_param_load(q, s, &param);
 	if (ret)
 		return wd_zip_fail(c, ret, ret == -EINVAL ? WD_ZD_BAD_PARAM :
@@ -698,6 +708,8 @@ static void wd_zip_decompress(struct wd_queue *q, const struct wd_sqe *s,
 	if ((s->op_flags & ~(WD_ZIP_FMT_MASK | WD_ZIP_F_MULTI)) ||
 	    s->param_addr || s->param_len)
 		return wd_zip_fail(c, -EINVAL, WD_ZD_NONE);
+	if (wd_zip_faults(q, s))
+		return wd_zip_fail(c, -EFAULT, WD_ZD_NONE);
 	if (fmt == WD_ZIP_FMT_AUTO && !s->src_len)
 		return wd_zip_fail(c, -EBADMSG, WD_ZD_TRUNCATED);
 	f->z.workspace = q->zip->inf_ws;
@@ -762,13 +774,6 @@ static bool wd_zip_common_valid(struct wd_queue *q, const struct wd_sqe *s)
 			    (s->param_len && !s->param_addr));
 }
 
-static bool wd_zip_faults(struct wd_queue *q, const struct wd_sqe *s)
-{
-	return wd_range_faults(q, s->src_addr, s->src_len) ||
-	       wd_range_faults(q, s->dst_addr, s->dst_len) ||
-	       wd_range_faults(q, s->param_addr, s->param_len);
-}
-
 bool wd_zip_opcode(u8 opcode)
 {
 	return opcode >= WD_ZIP_COMPRESS && opcode <= WD_ZIP_INFO;
@@ -784,8 +789,6 @@ void wd_zip_execute(struct wd_queue *q, const struct wd_sqe *s,
 	if ((s->opcode == WD_ZIP_COMPRESS || s->opcode == WD_ZIP_DECOMPRESS) &&
 	    s->ctx_addr)
 		return wd_zip_fail(c, -EINVAL, WD_ZD_NONE);
-	if (wd_zip_faults(q, s))
-		return wd_zip_fail(c, -EFAULT, WD_ZD_NONE);
 	ret = wd_zip_state(q);
 	if (ret)
 		return wd_zip_fail(c, ret, WD_ZD_NONE);

@@ -128,6 +128,7 @@ u32 wd_zip_sum(u8 fmt, u32 sum, const u8 *p, u32 n);
 u32 wd_zip_sum_init(u8 fmt);
 size_t wd_zip_header_default(u8 fmt, unsigned int level, u8 *out);
 int wd_zip_gzip_check(const u8 *p, u32 len);
+bool wd_zip_faults(struct wd_queue *q, const struct wd_sqe *s);
 int wd_zip_param_load(struct wd_queue *q, const struct wd_sqe *s, u8 **out);
 void wd_zinf_init(struct wd_zinf *f, u8 fmt, bool multi);
 int wd_zinf_run(struct wd_queue *q, struct wd_zinf *f, struct wd_zio *io,

@@ -90,6 +90,8 @@ void wd_zip_stream_init(struct wd_queue *q, const struct wd_sqe *s,
 			    (f & WD_ZIP_F_MULTI))) ||
 	    (s->param_len && fmt != WD_ZIP_FMT_GZIP))
 		return wd_zip_fail(c, -EINVAL, WD_ZD_NONE);
+	if (wd_zip_faults(q, s))
+		return wd_zip_fail(c, -EFAULT, WD_ZD_NONE);
 	if (z->live >= WD_ZIP_MAX_STREAMS)
 		return wd_zip_fail(c, -ENOMEM, WD_ZD_NONE);
 	ret = wd_zip_param_load(q, s, &param);
@@ -194,6 +196,8 @@ void wd_zip_stream_step(struct wd_queue *q, const struct wd_sqe *s,
 	if (s->param_addr || s->param_len ||
 	    (s->op_flags & ~(inflate ? WD_ZIP_F_FINISH : 3u)))
 		return wd_zip_fail(c, -EINVAL, WD_ZD_NONE);
+	if (wd_zip_faults(q, s))
+		return wd_zip_fail(c, -EFAULT, WD_ZD_NONE);
 	st = wd_zstream_get(q, s->ctx_addr);
 	if (!st)
 		return wd_zip_fail(c, -EINVAL, WD_ZD_BAD_HANDLE);
