@@ -44,8 +44,8 @@ async function outcome(p: Promise<Buffer>): Promise<{ ok: string } | { code: str
 }
 
 /** Valid and damaged inputs of one format: truncated, flipped, trailing. */
-function damaged(format: ZipFormat): { name: string; data: Buffer }[] {
-  const good = nodeCompress(format, text, 6);
+function damaged(format: ZipFormat, input: Buffer = text): { name: string; data: Buffer }[] {
+  const good = nodeCompress(format, input, 6);
   const out = [{ name: 'valid', data: good }, { name: 'trailing', data: Buffer.concat([good, Buffer.from('xyz')]) }];
   for (const cut of [1, 5, 9, good.length >> 1, good.length - 5, good.length - 1]) out.push({ name: `cut at ${cut}`, data: good.subarray(0, cut) });
   for (const at of [0, 1, 3, 12, good.length >> 2, good.length >> 1, good.length - 6, good.length - 2]) {
@@ -121,6 +121,23 @@ describe.skipIf(!hasDevice)(`zip on the kernel device ${DEVICE} vs the soft devi
     for (const o of [{ format: 'auto' as const }, { format: 'gzip' as const, multiMember: true }, { format: 'gzip' as const, multiMember: false }]) {
       expect(await outcome(kernel.decompress(twoMembers, o))).toEqual(await outcome(soft.decompress(twoMembers, o)));
     }
+  });
+
+  it('decompress streams: identical bytes or identical error code and reason, in 500-byte writes', async () => {
+    const small = text.subarray(0, 12 * 1024);
+    const streamed = (ctx: Ctx | Awaited<ReturnType<typeof openSoft>>, data: Buffer, format: ZipFormat) => {
+      const d = ctx.createDecompressStream({ format, chunkSize: 2048 });
+      const out: Buffer[] = [];
+      d.on('data', (b: Buffer) => out.push(b));
+      const pieces = Array.from({ length: Math.ceil(data.length / 500) }, (_, j) => data.subarray(j * 500, (j + 1) * 500));
+      return pipeline(Readable.from(pieces), d).then(() => Buffer.concat(out));
+    };
+    for (const format of FORMATS) {
+      for (const { name, data } of damaged(format, small)) {
+        expect(await outcome(streamed(kernel, data, format)), `${format} ${name}`).toEqual(await outcome(streamed(soft, data, format)));
+      }
+    }
+    expect(await kernel.zipLiveStreams()).toBe(0);
   });
 
   it('level 0 output is byte-identical, with and without a gzip header option', async () => {
