@@ -121,15 +121,21 @@ struct wd_zio {
 	u32 in_have, in_off;	/* bytes in q->bounce, and used of them */
 };
 
+#define WD_ZIP_CHUNK		WD_SOFT_BOUNCE_SIZE
+
 /* wd_soft_zip.c */
 void wd_zip_fail(struct wd_cqe *c, int status, unsigned int detail);
 int wd_zip_state(struct wd_queue *q);
+bool wd_zip_faults(struct wd_queue *q, const struct wd_sqe *s);
+int wd_zip_param_load(struct wd_queue *q, const struct wd_sqe *s, u8 **out);
+
+/* wd_soft_zip_frame.c */
 u32 wd_zip_sum(u8 fmt, u32 sum, const u8 *p, u32 n);
 u32 wd_zip_sum_init(u8 fmt);
 size_t wd_zip_header_default(u8 fmt, unsigned int level, u8 *out);
 int wd_zip_gzip_check(const u8 *p, u32 len);
-bool wd_zip_faults(struct wd_queue *q, const struct wd_sqe *s);
-int wd_zip_param_load(struct wd_queue *q, const struct wd_sqe *s, u8 **out);
+int wd_zio_fill(struct wd_queue *q, struct wd_zio *io);
+int wd_zio_put(struct wd_queue *q, struct wd_zio *io, const u8 *p, u32 n);
 void wd_zinf_init(struct wd_zinf *f, u8 fmt, bool multi);
 int wd_zinf_run(struct wd_queue *q, struct wd_zinf *f, struct wd_zio *io,
 		bool oneshot, unsigned int *detail);
@@ -138,6 +144,9 @@ void wd_zdef_init(struct wd_zdef *d, u8 fmt, unsigned int level,
 		  u8 *param, u32 param_len);
 int wd_zdef_run(struct wd_queue *q, struct wd_zdef *d, struct wd_zio *io,
 		int flush, bool *done);
+int wd_zdef_pending(struct wd_queue *q, struct wd_zio *io, const u8 *p,
+		    u32 len, u32 *pos);
+void wd_zdef_trailer(struct wd_zdef *d);
 
 /* wd_soft_zip_stream.c */
 void wd_zip_stream_init(struct wd_queue *q, const struct wd_sqe *s,
