@@ -74,6 +74,7 @@ struct wd_queue {
 	u32 cq_tail;			/* written by us, never trusted */
 	u32 dropped;
 	void *bounce;
+	struct wd_zip *zip;		/* zip opcodes: streams, workspaces */
 
 	/* Kick eventfd (vhost-style): its wake-up queues the work. */
 	struct file *kick_file;
@@ -115,5 +116,11 @@ bool wd_should_abort(struct wd_queue *q);	/* queue stopped or owner exiting */
 /* wd_soft_engine.c */
 void wd_engine_execute(struct wd_queue *q, const struct wd_sqe *sqe,
 		       struct wd_cqe *cqe);
+
+/* wd_soft_zip.c, wd_soft_zip_stream.c: the zip opcodes 0x10-0x16 */
+bool wd_zip_opcode(u8 opcode);
+void wd_zip_execute(struct wd_queue *q, const struct wd_sqe *sqe,
+		    struct wd_cqe *cqe);
+void wd_zip_free(struct wd_queue *q);	/* queue stopped: no worker runs */
 
 #endif /* _WD_SOFT_DRV_H */

@@ -275,7 +275,10 @@ void wd_engine_execute(struct wd_queue *q, const struct wd_sqe *sqe,
 			wd_run_crc32(q, sqe, cqe);
 			break;
 		default:
-			cqe->status = -EOPNOTSUPP;
+			if (wd_zip_opcode(sqe->opcode))
+				wd_zip_execute(q, sqe, cqe);
+			else
+				cqe->status = -EOPNOTSUPP;
 		}
 	}
 	cqe->user_data = sqe->user_data;	/* the device owns this field */

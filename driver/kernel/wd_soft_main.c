@@ -167,7 +167,7 @@ static int wd_dev_register(struct wd_dev *wdev, int id)
 		goto err_pdev;
 	}
 	uacce->priv = wdev;
-	uacce->algs = "nop\ncopy\ncrc32";
+	uacce->algs = "nop\ncopy\ncrc32\ndeflate\nzlib\ngzip";
 	uacce->api_ver = WD_SOFT_API_V1;
 	uacce->qf_pg_num[UACCE_QFRT_MMIO] = 1;
 	uacce->qf_pg_num[UACCE_QFRT_DUS] = wd_max_ring_bytes() >> PAGE_SHIFT;

@@ -34,6 +34,8 @@ int main(void)
 	wd_prep_nop(&s, 3); s.flags = 0x80;	expect(&s, -EINVAL, "flag 0x80");
 	wd_prep_nop(&s, 4); s.flags = WD_SQE_F_FENCE; expect(&s, 0, "fence");
 	for (op = 3; op < 256; op++) {
+		if (op >= 0x10 && op <= 0x16)
+			continue;	/* the zip opcodes: t_zip_* */
 		wd_prep_nop(&s, 1000 + op);
 		s.opcode = op;
 		expect(&s, -EOPNOTSUPP, "unknown opcode");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * 100,000 random descriptors (opcodes, flags, addresses, lengths, SGLs) plus
+ * 100,000 random descriptors (opcodes, flags, addresses, lengths, SGLs;
+ * one in 16 a zip opcode, stream ops on live or stale handles) plus
  * garbage written into the ring indices: every sane descriptor gets exactly
  * one CQE with an allowed status, the kernel logs no oops/WARN (the runner
  * checks the console) and the queue still works afterwards.
@@ -92,9 +93,40 @@ static uint32_t rnd_len(void)
 	}
 }
 
+/* Zip opcodes 0x10-0x16: mostly well-formed, so the engines run. */
+static uint8_t zip_op[4096];		/* opcode by user_data, for handles */
+static uint64_t zip_handles[8];		/* from STREAM_INIT CQEs */
+
+static void rnd_zip_sqe(struct wd_sqe *s, uint64_t ud)
+{
+	s->opcode = 0x10 + rnd() % 7;
+	s->flags = rnd() % 8 ? 0 : rnd();
+	s->op_flags = rnd() % 4 ? rnd() % 0x400 : rnd();
+	s->user_data = ud;
+	s->src_addr = rnd() % 4 ? (nosva_bytes ? rnd_offset() :
+			(uintptr_t)buf + rnd() % BUF_LEN) : rnd_addr();
+	s->src_len = rnd() % 4 ? rnd() % 4096 : rnd_len();
+	rnd_dst(&s->dst_addr, &s->dst_len);
+	s->dst_len %= rnd() % 2 ? 65536 : 512;
+	if (s->opcode >= 0x13 && s->opcode <= 0x15)
+		s->ctx_addr = rnd() % 8 ? zip_handles[rnd() % 8] : rnd();
+	if (!(rnd() % 8)) {
+		s->param_addr = rnd_addr();
+		s->param_len = rnd() % 64;
+	}
+	if (!(rnd() % 32))
+		s->aux = rnd();
+}
+
 static void rnd_sqe(struct wd_sqe *s, uint64_t ud)
 {
 	memset(s, 0, sizeof(*s));
+	zip_op[ud % 4096] = 0;
+	if (!(rnd() % 16)) {
+		rnd_zip_sqe(s, ud);
+		zip_op[ud % 4096] = s->opcode;
+		return;
+	}
 	s->opcode = rnd() % 4 ? rnd() % 3 : rnd();
 	s->flags = rnd() % 4 ? rnd() % 4 : rnd();
 	if (!(rnd() % 16))
@@ -124,7 +156,7 @@ static void rnd_sqe(struct wd_sqe *s, uint64_t ud)
 static bool allowed(int st)
 {
 	return st == 0 || st == -EINVAL || st == -EFAULT || st == -ENOSPC ||
-	       st == -EOPNOTSUPP;
+	       st == -EOPNOTSUPP || st == -EBADMSG || st == -ENOMEM;
 }
 
 static void corrupt_indices(struct wdq *q)
@@ -193,6 +225,8 @@ static void fuzz(struct wdq *q, uint32_t total)
 			CHECK(c.user_data == done, "order %llu != %u",
 			      (unsigned long long)c.user_data, done);
 			CHECK(allowed(c.status), "status %d", c.status);
+			if (zip_op[done % 4096] == 0x12 && !c.status)
+				zip_handles[rnd() % 8] = c.aux;
 			by_status[c.status == 0 ? 0 : c.status == -EINVAL ? 1 :
 				  c.status == -EFAULT ? 2 :
 				  c.status == -ENOSPC ? 3 : 4]++;
@@ -200,7 +234,7 @@ static void fuzz(struct wdq *q, uint32_t total)
 		}
 	}
 	printf("%s: %s %u descriptors: ok %lu einval %lu efault %lu "
-	       "enospc %lu eopnotsupp %lu, dropped %u\n", wd_test_name,
+	       "enospc %lu other %lu, dropped %u\n", wd_test_name,
 	       nosva_bytes ? "no-SVA" : "SVA", done, by_status[0],
 	       by_status[1], by_status[2], by_status[3], by_status[4],
 	       *q->sq_dropped);

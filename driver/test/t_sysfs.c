@@ -19,6 +19,8 @@ int main(void)
 	CHECK(!wd_sysfs_str(0, "algorithms", buf, sizeof(buf)), "algorithms");
 	CHECK(strstr(buf, "nop") && strstr(buf, "copy") && strstr(buf, "crc32"),
 	      "algorithms: %s", buf);
+	CHECK(strstr(buf, "deflate") && strstr(buf, "zlib") && strstr(buf, "gzip"),
+	      "zip algorithms: %s", buf);
 	/* 6.1 uacce's UACCE_DEV_SVA means IOMMU SVA; ours is in the ring info */
 	CHECK(wd_sysfs_long(0, "flags") == 0, "flags");
 	CHECK(wd_sysfs_long(0, "region_mmio_size") == getpagesize(), "mmio size");

@@ -26,8 +26,9 @@ CACHE=${WD_DRIVER_CACHE:-$REPO/.cache/driver-test}
 TIMEOUT=${WD_QEMU_TIMEOUT:-420}
 RACE=${WD_RACE:-1}
 ALL_TESTS="t_sysfs t_set_qp t_nosva t_nop_poll t_copy_crc t_wrap t_bad_sqe t_efault
-t_mmap t_fork t_put_q t_close_inflight t_sigkill t_multi t_fuzz t_perf t_unload"
-RACE_TESTS=${WD_RACE_TESTS:-t_fuzz t_multi t_close_inflight t_sigkill t_put_q t_fork t_perf t_unload}
+t_mmap t_fork t_put_q t_close_inflight t_sigkill t_multi t_fuzz t_perf
+t_zip_oneshot t_zip_errors t_zip_stream t_zip_close t_unload"
+RACE_TESTS=${WD_RACE_TESTS:-t_fuzz t_multi t_close_inflight t_sigkill t_put_q t_fork t_perf t_zip_close t_unload}
 TESTS=${WD_TESTS:-$ALL_TESTS}
 SDK=${WD_SDK:-1}
 # Kernel modules of the 9p + overlay share, in dependency order.
@@ -38,7 +39,7 @@ log() { echo "run.sh: $*" >&2; }
 
 install_packages() {
 	local want="qemu-system-x86 linux-headers-amd64 linux-source-6.1
-		busybox-static cpio kmod gcc make libc6-dev xz-utils" missing=""
+		busybox-static cpio kmod gcc make libc6-dev xz-utils zlib1g-dev" missing=""
 	local p
 	for p in $want; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
@@ -103,9 +104,11 @@ build_tests() {
 	local out="$CACHE/build/tests" t
 	mkdir -p "$out"
 	for t in $ALL_TESTS; do
+		# the zip tests check against userspace zlib (static libz.a)
 		gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -Werror \
 			-I"$REPO/driver/include/uapi" -o "$out/$t" \
-			"$HERE/../$t.c" "$HERE/../wd_test.c"
+			"$HERE/../$t.c" "$HERE/../wd_test.c" \
+			$(case $t in t_zip_*) echo -lz ;; esac)
 	done
 }
 

@@ -124,7 +124,7 @@ describe.skipIf(!hasDevice)(`kernel device ${DEVICE}`, () => {
     await expect(ctx.crc32('x' as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     expect(() => ctx.copySync(Buffer.alloc(1), Buffer.alloc(1))).toThrowError(expect.objectContaining({ code: 'ERR_UNSUPPORTED_OPERATION' }));
     const q = ctx.queues[0]!;
-    q.getSqe()!.opcode(0x10).userData(1); // a zip opcode: not in the driver
+    q.getSqe()!.opcode(0x3f).userData(1); // zip family, not implemented
     q.getSqe()!.opcode(abi.WD_OP_COPY).srcAddr(0x10).srcLen(64).dstAddr(0x20).dstLen(64).userData(2); // unmapped
     q.getSqe()!.opcode(abi.WD_OP_NOP).flags(0x80).userData(3); // unknown flag
     q.getSqe()!.opcode(abi.WD_OP_COPY).srcAddr(0xffffffff81000000n).srcLen(64).dstAddr(addressOf(Buffer.alloc(64))).dstLen(64).userData(4); // kernel VA

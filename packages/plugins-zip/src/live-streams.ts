@@ -47,10 +47,15 @@ export class LiveStreams {
     this.handles.delete(handle);
   }
 
-  /** STREAM_END `handle` (through the closing context's host while it closes). */
-  end(handle: number): Promise<void> {
+  /**
+   * STREAM_END `handle` through `via` — the host the stream ran on, which on
+   * a multi-queue kernel context is pinned to the queue that owns the
+   * handle — or through the closing context's host while it closes (the
+   * kernel frees a queue's streams with the queue anyway).
+   */
+  end(handle: number, via: PluginHost = this.host): Promise<void> {
     this.handles.delete(handle);
-    return (this.closing ?? this.host).run<void>(OP.streamEnd, { handle });
+    return (this.closing ?? via).run<void>(OP.streamEnd, { handle });
   }
 
   /** Number of handles this context still owns (tests, diagnostics). */

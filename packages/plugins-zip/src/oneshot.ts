@@ -18,6 +18,7 @@ import type { LiveStreams } from './live-streams.js';
 import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_F_STOP_AT_END, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
 import { compressParams, decompressParams, type CompressParams, type DecompressParams } from './options.js';
 import { OutputPool, SLAB_MAX } from './out-pool.js';
+import { streamHost } from './queue-pin.js';
 import { runAsync, runSync, type Steps } from './steps.js';
 
 const TRAILER = { deflate: 0, zlib: 4, gzip: 8 } as const;
@@ -204,7 +205,8 @@ export function decompress(host: PluginHost, live: LiveStreams, data: BufferInpu
     // The common case without a generator: one request whose output fits.
     const p = decompressParams(options);
     const req = decompressRequest(data, p, pool);
-    return host.run<number>(OP.decompress, req).then((produced) => (produced >= 0 ? fitted(pool, req, produced) : runAsync(host, redoAsStream(live, pool, req, p))));
+    // A fallback stream must stay on one kernel queue: pin the redo to one.
+    return host.run<number>(OP.decompress, req).then((produced) => (produced >= 0 ? fitted(pool, req, produced) : runAsync(streamHost(host), redoAsStream(live, pool, req, p))));
   } catch (err) {
     return Promise.reject(err);
   }

@@ -14,6 +14,7 @@ import { compressParams, decompressParams } from './options.js';
 import { OutputPool } from './out-pool.js';
 import { LiveStreams } from './live-streams.js';
 import { kNodeDecompressStream, type NodeStreams } from './node-compat.js';
+import { liveStreams, streamHost } from './queue-pin.js';
 import { StreamCore } from './stream-core.js';
 import type { ZipMethods } from './types.js';
 import { webTransform } from './web-stream.js';
@@ -39,12 +40,12 @@ function methods(host: PluginHost, inlineBelow: number): ZipMethods & NodeStream
     decompress: (data, options) => decompress(host, live, data, options, inlineBelow, pool),
     compressSync: (data, options) => compressSync(host, data, options, pool),
     decompressSync: (data, options) => decompressSync(host, live, data, options, pool),
-    createCompressStream: (options) => new ZipTransform(StreamCore.compress(host, live, compressParams(options, true))),
-    createDecompressStream: (options) => new ZipTransform(StreamCore.decompress(host, live, decompressParams(options, true))),
-    compressionStream: (options) => webTransform(StreamCore.compress(host, live, compressParams(options, true))),
-    decompressionStream: (options) => webTransform(StreamCore.decompress(host, live, decompressParams(options, true))),
-    zipLiveStreams: () => host.run<number>(OP.info),
-    [kNodeDecompressStream]: (options) => new ZipTransform(StreamCore.decompress(host, live, decompressParams(options, true), 'node')),
+    createCompressStream: (options) => new ZipTransform(StreamCore.compress(streamHost(host), live, compressParams(options, true))),
+    createDecompressStream: (options) => new ZipTransform(StreamCore.decompress(streamHost(host), live, decompressParams(options, true))),
+    compressionStream: (options) => webTransform(StreamCore.compress(streamHost(host), live, compressParams(options, true))),
+    decompressionStream: (options) => webTransform(StreamCore.decompress(streamHost(host), live, decompressParams(options, true))),
+    zipLiveStreams: () => liveStreams(host),
+    [kNodeDecompressStream]: (options) => new ZipTransform(StreamCore.decompress(streamHost(host), live, decompressParams(options, true), 'node')),
   };
 }
 

@@ -34,11 +34,12 @@ export type TrailingMode = 'strict' | 'node';
 interface Held {
   readonly live: LiveStreams;
   readonly handle: number;
+  readonly host: PluginHost;
 }
 
 // Streams dropped without end/destroy still free their engine state.
-const leaked = new FinalizationRegistry<Held>(({ live, handle }) => {
-  live.end(handle).catch(() => undefined);
+const leaked = new FinalizationRegistry<Held>(({ live, handle, host }) => {
+  live.end(handle, host).catch(() => undefined);
 });
 
 const EMPTY = Buffer.alloc(0);
@@ -110,7 +111,7 @@ export class StreamCore {
       if (this.released) {
         void this.releaseHandle();
       } else {
-        leaked.register(this, { live: this.live, handle: h }, this.token);
+        leaked.register(this, { live: this.live, handle: h, host: this.host }, this.token);
       }
       return h;
     });
@@ -272,6 +273,6 @@ export class StreamCore {
     if (handle === undefined) return Promise.resolve();
     this.handle = undefined;
     leaked.unregister(this.token);
-    return this.live.end(handle).catch(() => undefined);
+    return this.live.end(handle, this.host).catch(() => undefined);
   }
 }

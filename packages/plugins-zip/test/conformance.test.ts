@@ -1,7 +1,7 @@
 /**
- * plugin-zip through the shared conformance suite, on every backend the
- * plugin supports (the in-process soft device; the kernel device joins when
- * its backend is in core).
+ * plugin-zip through the shared conformance suite on the in-process soft
+ * device (the kernel device's run is device-kernel.test.ts, in the QEMU
+ * guest of the driver tests).
  */
 import { createContext } from '@warpdrive/core';
 import { defineConformanceSuite } from '@warpdrive/conformance';
