@@ -33,13 +33,22 @@ export interface CryptoRequest<R = unknown> {
 const SLOT = 128; // header + a 12..16-byte IV + a 32-byte key fit
 const SLAB_SLOTS = 64;
 const free: Buffer[] = [];
-const pooled = new WeakSet<Buffer>();
-// Header words (the engine, like this mirror, is little-endian only).
-const views = new WeakMap<Buffer, Uint32Array>();
 const W = { ALG: 0, FLAGS: 1, LENS: 2, TAG_LEN: 3, AAD_LO: 4, AAD_HI: 5, AAD_LEN: 6, RESV1: 7 } as const;
 
-function track(p: Buffer): Buffer {
-  views.set(p, new Uint32Array(p.buffer, p.byteOffset, PARAM.HEADER / 4));
+/**
+ * A parameter block: a Buffer that carries its header words (the engine,
+ * like this mirror, is little-endian only) and whether it is a pool slot.
+ * Plain properties, set once in the same order on every block, instead of
+ * WeakMap/WeakSet lookups: each request used three of them.
+ */
+interface Param extends Buffer {
+  hw: Uint32Array;
+  pooled: boolean;
+}
+
+function track(p: Buffer, pooled = false): Buffer {
+  (p as Param).hw = new Uint32Array(p.buffer, p.byteOffset, PARAM.HEADER / 4);
+  (p as Param).pooled = pooled;
   return p;
 }
 
@@ -55,18 +64,15 @@ function takeParam(n: number): Buffer {
   if (p === undefined) {
     const slab = new ArrayBuffer(SLOT * SLAB_SLOTS);
     for (let i = 1; i < SLAB_SLOTS; i++) {
-      const slot = track(Buffer.from(slab, i * SLOT, SLOT));
-      pooled.add(slot);
-      free.push(slot);
+      free.push(track(Buffer.from(slab, i * SLOT, SLOT), true));
     }
-    p = track(Buffer.from(slab, 0, SLOT));
-    pooled.add(p);
+    p = track(Buffer.from(slab, 0, SLOT), true);
   }
   return p;
 }
 
 function words(p: Buffer): Uint32Array {
-  return views.get(p)!;
+  return (p as Param).hw;
 }
 
 /** Bytes of the block actually in use: header + IV + key. */
@@ -129,7 +135,7 @@ function release(request: CryptoRequest): void {
     const at = PARAM.HEADER + (lens >>> 16);
     p.fill(0, at, at + keyLen);
   }
-  if (pooled.has(p)) free.push(p);
+  if ((p as Param).pooled) free.push(p);
 }
 
 /** The codec of `opcode`. */
