@@ -20,9 +20,12 @@ import { cpuNs, nowNs, summarize } from '../lib/stats.mjs';
 
 const SIZES = [256, 4096, 65536, 1 << 20];
 
-// A full GC before each measurement window: the garbage node:crypto's per-op
-// case leaves behind (a cipher object and Buffers per message) is otherwise
-// collected during whichever case runs next, and charged to it.
+// Each case pays for its own garbage and no one else's: a full GC before the
+// window starts it clean (node:crypto's per-op case leaves a cipher object
+// and Buffers per message, otherwise collected during, and charged to,
+// whichever case runs next), and a full GC inside the window, at its end,
+// charges the case for what it left (else a 200 ms window would skip the
+// major collections a long run pays).
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 const key = nc.randomBytes(32);
@@ -34,6 +37,7 @@ const ivs = Array.from({ length: 256 }, () => nc.randomBytes(12));
  */
 async function rate(bytes, ms, step) {
   await step();
+  gc();
   let ops = 0;
   const t0 = nowNs();
   const c0 = cpuNs();
@@ -42,6 +46,8 @@ async function rate(bytes, ms, step) {
     ops += await step();
     t = nowNs();
   }
+  gc();
+  t = nowNs();
   return { mbps: (ops * bytes) / ((t - t0) / 1e3), cpuNs: (cpuNs() - c0) / ops }; // bytes per µs = MB/s
 }
 
@@ -64,7 +70,6 @@ async function interleaved(cases, bytes, repeats, ms) {
   const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, { mbps: [], cpu: [] }]));
   for (let round = 0; round < repeats; round++) {
     for (const [name, step] of Object.entries(cases)) {
-      gc();
       const r = await rate(bytes, ms, step);
       samples[name].mbps.push(r.mbps);
       samples[name].cpu.push(r.cpuNs);
