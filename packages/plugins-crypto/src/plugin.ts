@@ -13,6 +13,7 @@ import {
   decryptRequest, digestRequest, encryptRequest,
   type DecryptOptions, type DigestOptions, type EncryptOptions, type EncryptResult, type HmacOptions,
 } from './oneshot.js';
+import { InlineDigest } from './digest-inline.js';
 import { OPS } from './ops.js';
 import { DEFAULT_INLINE_MAX, dispatch } from './runner.js';
 import { cipherSessionSchema, hashSessionSchema, parse, pluginOptionsSchema } from './options.js';
@@ -124,6 +125,7 @@ function attempt<T>(fn: () => Promise<T>): Promise<T> {
 function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
   const table = new SessionTable(ctx, (host, handle) =>
     host.hasInline ? Promise.resolve(host.runSync<void>(OPS.sessionClose, closeRequest(handle))) : host.run<void>(OPS.sessionClose, closeRequest(handle)));
+  const digests = new InlineDigest(ctx, inlineMax);
   // No closure per call: these run for every one-shot message.
   const later = <R>(op: string, build: (data: unknown, o: unknown, hmac: boolean) => CryptoRequest<R>, data: unknown, o: unknown, hmac: boolean): Promise<R> => {
     try {
@@ -135,11 +137,11 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
   return {
     encrypt: (data, o) => later(OPS.cipher, encryptRequest, data, o, false),
     decrypt: (data, o) => later(OPS.cipher, decryptRequest, data, o, false),
-    digest: (data, o) => later(OPS.digest, digestRequest, data, o, false),
+    digest: (data, o) => digests.async(data, o),
     hmac: (data, o) => later(OPS.digest, digestRequest, data, o, true),
     encryptSync: (data, o) => ctx.runSync(OPS.cipher, encryptRequest(data, o)),
     decryptSync: (data, o) => ctx.runSync(OPS.cipher, decryptRequest(data, o)),
-    digestSync: (data, o) => ctx.runSync(OPS.digest, digestRequest(data, o, false)),
+    digestSync: (data, o) => digests.sync(data, o),
     hmacSync: (data, o) => ctx.runSync(OPS.digest, digestRequest(data, o, true)),
     createCipherSession: (options) =>
       attempt(async () => {

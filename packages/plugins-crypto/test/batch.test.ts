@@ -130,4 +130,27 @@ describe('the reused inline request', () => {
     expect((await s.decrypt(ciphertext, { iv, tag, aad: Buffer.from('hdr') })).equals(data)).toBe(true);
     s.closeSync();
   });
+
+  it('ctx.digest / digestSync: a nested call from a getter, a failed call, then normal calls all give the right digests', async () => {
+    const a = nc.randomBytes(300), b = nc.randomBytes(5000);
+    let inner: Buffer | undefined;
+    const options = {
+      get alg() {
+        inner = inline.digestSync(b, { alg: 'sha384' });
+        return 'sha256';
+      },
+    };
+    expect(inline.digestSync(a, options).equals(nc.createHash('sha256').update(a).digest())).toBe(true);
+    expect(inner!.equals(nc.createHash('sha384').update(b).digest())).toBe(true);
+    expect(() => inline.digestSync(a, { alg: 'sha256', out: Buffer.alloc(31) })).toThrow(expect.objectContaining({ code: 'ERR_BUFFER_TOO_SMALL' }));
+    expect(() => inline.digestSync(a, { alg: 'sha256', key: Buffer.alloc(1) } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    await expect(inline.digest(a, { alg: 'md5' })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_OPERATION' });
+    const shared = new Uint8Array(new SharedArrayBuffer(100_000)).fill(7);
+    for (const alg of ['sha1', 'sha224', 'sha256', 'sha384', 'sha512']) {
+      expect((await inline.digest(a, { alg })).equals(nc.createHash(alg).update(a).digest())).toBe(true);
+      expect((await inline.digest(shared, { alg })).equals(nc.createHash(alg).update(shared).digest())).toBe(true); // queued: above inlineMaxBytes
+      const out = Buffer.alloc(64, 0xee);
+      expect(inline.digestSync(b, { alg, out }).equals(nc.createHash(alg).update(b).digest())).toBe(true);
+    }
+  });
 });
