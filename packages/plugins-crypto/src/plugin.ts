@@ -73,6 +73,14 @@ export interface CryptoMethods {
   encryptSync(data: Bytes, options: EncryptOptions): EncryptResult;
   /** {@link CryptoMethods.decrypt} on the calling thread. */
   decryptSync(data: Bytes, options: DecryptOptions): Buffer;
+  /**
+   * Digests of many messages in one call and one promise: message i's
+   * digest is at `i × digestLength` of the result (a view of `out` when
+   * given; `out` must hold n × digestLength bytes and overlap no message).
+   * @throws WarpdriveError (rejection) as {@link CryptoMethods.digest}, a
+   *   message's error carrying `details.index`
+   */
+  digestBatch(messages: readonly Bytes[], options: DigestOptions): Promise<Buffer>;
   /** {@link CryptoMethods.digest} on the calling thread. */
   digestSync(data: Bytes, options: DigestOptions): Buffer;
   /** {@link CryptoMethods.hmac} on the calling thread. */
@@ -142,6 +150,7 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
     encryptSync: (data, o) => ctx.runSync(OPS.cipher, encryptRequest(data, o)),
     decryptSync: (data, o) => ctx.runSync(OPS.cipher, decryptRequest(data, o)),
     digestSync: (data, o) => digests.sync(data, o),
+    digestBatch: (messages, o) => digests.batch(messages, o),
     hmacSync: (data, o) => ctx.runSync(OPS.digest, digestRequest(data, o, true)),
     createCipherSession: (options) =>
       attempt(async () => {

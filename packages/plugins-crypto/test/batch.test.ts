@@ -153,4 +153,28 @@ describe('the reused inline request', () => {
       expect(inline.digestSync(b, { alg, out }).equals(nc.createHash(alg).update(b).digest())).toBe(true);
     }
   });
+
+  it('ctx.digestBatch: every hash, inline and queued, into a new or the caller’s buffer; bad input refused with its index', async () => {
+    for (const [, ctx] of paths()) {
+      const messages = [0, 1, 63, 64, 65, 1000, 20_000].map((n) => nc.randomBytes(n));
+      for (const alg of ['sha1', 'sha224', 'sha256', 'sha384', 'sha512']) {
+        const len = nc.createHash(alg).digest().length;
+        const want = Buffer.concat(messages.map((m) => nc.createHash(alg).update(m).digest()));
+        expect((await ctx.digestBatch(messages, { alg })).equals(want)).toBe(true);
+        const out = Buffer.alloc(messages.length * len + 5, 0xee);
+        const got = await ctx.digestBatch(messages.slice(0, 5), { alg, out }); // all small: inline on the inline context
+        expect(got.buffer).toBe(out.buffer);
+        expect(got.length).toBe(5 * len);
+        expect(got.equals(want.subarray(0, 5 * len))).toBe(true);
+      }
+      expect((await ctx.digestBatch([], { alg: 'sha256' })).length).toBe(0);
+      await expect(ctx.digestBatch(messages, { alg: 'sha256', out: Buffer.alloc(32 * messages.length - 1) })).rejects.toMatchObject({ code: 'ERR_BUFFER_TOO_SMALL' });
+      await expect(ctx.digestBatch([Buffer.alloc(3), 'x' as never], { alg: 'sha256' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', details: { index: 1 } });
+      await expect(ctx.digestBatch('x' as never, { alg: 'sha256' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', details: { argument: 'messages' } });
+      await expect(ctx.digestBatch([], { alg: 'hmac-sha256' })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_OPERATION' });
+      const shared = Buffer.alloc(256);
+      await expect(ctx.digestBatch([shared.subarray(0, 100), shared.subarray(100, 200)], { alg: 'sha256', out: shared.subarray(150, 214) }))
+        .rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', details: { index: 1, argument: 'out' } });
+    }
+  });
 });
