@@ -142,6 +142,9 @@ describe('crypto commands stream large inputs', () => {
     const short = await cli(['decrypt', ...gcm, '-o', 'tiny.pt', 'tiny']);
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/shorter than the 16-byte tag/);
+    const hugeTag = await cli(['decrypt', ...gcm, '--tag-length', '999999999999', '-o', 'tiny.pt', 'big.ct']);
+    expect(hugeTag.code).toBe(2); // refused before reading: the tag is held back from the input's end
+    expect(hugeTag.stderr).toMatch(/--tag-length must be one of 4, 8, 12/);
     const missing = await cli(['digest', 'no-such-file']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no-such-file: cannot read \(ENOENT\)/);

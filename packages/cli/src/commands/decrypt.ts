@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import type { Command } from '../command.js';
+import { UsageError, type Command } from '../command.js';
 import { fileSink, HoldTail, openInput, stagedStdoutSink, stdoutSink } from '../crypto-io.js';
 import { cryptoContext, parseCipherArgs } from './encrypt.js';
 
@@ -29,6 +29,9 @@ export const decryptCommand: Command = {
     const ctx = await cryptoContext();
     try {
       const gcm = a.alg.toLowerCase().endsWith('-gcm');
+      // Checked before reading: the tag is held back from the end of the input.
+      const { GCM_TAG_LENGTHS } = await import('@warpdrive/plugin-crypto'); // loaded on demand, as in cryptoContext
+      if (gcm && !GCM_TAG_LENGTHS.includes(a.tagLength)) throw new UsageError(`--tag-length must be one of ${GCM_TAG_LENGTHS.join(', ')}, got ${a.tagLength}`);
       const session = await ctx.createCipherSession({ alg: a.alg, key: a.key, ...(a.padding ? {} : { padding: false }) });
       try {
         const decipher = session.createDecryptStream({ iv: a.iv, aad: a.aad });
