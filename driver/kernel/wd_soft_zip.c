@@ -210,14 +210,19 @@ static void wd_zip_decompress(struct wd_queue *q, const struct wd_sqe *s,
 	if (zlib_inflateInit2(&f->z, -MAX_WBITS) != Z_OK)
 		return wd_zip_fail(c, -ENOMEM, WD_ZD_NONE);
 	wd_zinf_init(f, fmt, s->op_flags & WD_ZIP_F_MULTI);
-	ret = wd_zinf_run(q, f, &io, true, &detail);
+	ret = wd_zinf_run(q, f, &io, true, false, &detail);
 	if (!ret && !wd_zinf_done(f)) {
 		ret = -EBADMSG;		/* all input used, the end not seen */
 		detail = WD_ZD_TRUNCATED;
 	}
 	zlib_inflateEnd(&f->z);
-	if (ret)
-		return wd_zip_fail(c, ret, ret == -EBADMSG ? detail : WD_ZD_NONE);
+	if (ret) {
+		wd_zip_fail(c, ret, ret == -EBADMSG ? detail : WD_ZD_NONE);
+		/* trailing data: consumed says where the valid data ends */
+		if (ret == -EBADMSG && detail == WD_ZD_TRAILING)
+			c->consumed = io.in_pos + io.in_off;
+		return;
+	}
 	c->status = 0;
 	c->consumed = s->src_len;
 	c->produced = io.out_pos;

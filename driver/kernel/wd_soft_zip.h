@@ -34,6 +34,8 @@ enum wd_zip_op {
 #define WD_ZIP_F_DECOMPRESS	(1u << 9)
 #define WD_ZIP_FLUSH_FINISH	3u
 #define WD_ZIP_F_FINISH		1u	/* STREAM_INFLATE: no input follows */
+/* STREAM_INFLATE: stop before bytes after the end that start no new member */
+#define WD_ZIP_F_STOP_AT_END	2u
 #define WD_ZIP_AUX_END		1u
 
 enum wd_zip_detail {
@@ -138,7 +140,7 @@ int wd_zio_fill(struct wd_queue *q, struct wd_zio *io);
 int wd_zio_put(struct wd_queue *q, struct wd_zio *io, const u8 *p, u32 n);
 void wd_zinf_init(struct wd_zinf *f, u8 fmt, bool multi);
 int wd_zinf_run(struct wd_queue *q, struct wd_zinf *f, struct wd_zio *io,
-		bool oneshot, unsigned int *detail);
+		bool oneshot, bool stop_at_end, unsigned int *detail);
 bool wd_zinf_done(const struct wd_zinf *f);
 void wd_zdef_init(struct wd_zdef *d, u8 fmt, unsigned int level,
 		  u8 *param, u32 param_len);

@@ -338,7 +338,7 @@ static int wd_zinf_body(struct wd_queue *q, struct wd_zinf *f,
  * or an error. Returns 0 or -errno (-EBADMSG with *detail).
  */
 int wd_zinf_run(struct wd_queue *q, struct wd_zinf *f, struct wd_zio *io,
-		bool oneshot, unsigned int *detail)
+		bool oneshot, bool stop_at_end, unsigned int *detail)
 {
 	bool first = true;
 	u32 used;
@@ -351,9 +351,15 @@ int wd_zinf_run(struct wd_queue *q, struct wd_zinf *f, struct wd_zio *io,
 		if (f->stage == ZS_DONE) {
 			if (!avail)
 				return 0;
-			/* another gzip member may follow; else trailing data */
+			/*
+			 * Another gzip member may follow; else trailing data,
+			 * left unconsumed with stop_at_end (the caller judges
+			 * it) and an error otherwise.
+			 */
 			if (!f->multi || f->cur != WD_ZIP_FMT_GZIP ||
 			    ((u8 *)q->bounce)[io->in_off] != 0x1f) {
+				if (stop_at_end)
+					return 0;
 				*detail = WD_ZD_TRAILING;
 				return -EBADMSG;
 			}

@@ -163,11 +163,12 @@ static void wd_zip_inflate_step(struct wd_queue *q, struct wd_zstream *st,
 {
 	struct wd_zio io = { .src = s->src_addr, .src_len = s->src_len,
 			     .dst = s->dst_addr, .dst_len = s->dst_len };
+	bool stop = s->op_flags & WD_ZIP_F_STOP_AT_END;
 	unsigned int detail = WD_ZD_NONE;
 	bool all;
 	int ret;
 
-	ret = wd_zinf_run(q, &st->inf, &io, false, &detail);
+	ret = wd_zinf_run(q, &st->inf, &io, false, stop, &detail);
 	all = io.in_pos + io.in_off == io.src_len;
 	if (!ret && (s->op_flags & WD_ZIP_F_FINISH) && all &&
 	    !wd_zinf_done(&st->inf) && io.out_pos < io.dst_len) {
@@ -183,7 +184,7 @@ static void wd_zip_inflate_step(struct wd_queue *q, struct wd_zstream *st,
 	c->produced = io.out_pos;
 	if (!ret && io.out_pos == io.dst_len)
 		c->flags = WD_CQE_F_MORE;
-	if (!ret && wd_zinf_done(&st->inf) && all)
+	if (!ret && wd_zinf_done(&st->inf) && (all || stop))
 		c->aux = WD_ZIP_AUX_END;
 }
 
@@ -194,7 +195,7 @@ void wd_zip_stream_step(struct wd_queue *q, const struct wd_sqe *s,
 	struct wd_zstream *st;
 
 	if (s->param_addr || s->param_len ||
-	    (s->op_flags & ~(inflate ? WD_ZIP_F_FINISH : 3u)))
+	    (s->op_flags & ~(inflate ? WD_ZIP_F_FINISH | WD_ZIP_F_STOP_AT_END : 3u)))
 		return wd_zip_fail(c, -EINVAL, WD_ZD_NONE);
 	if (wd_zip_faults(q, s))
 		return wd_zip_fail(c, -EFAULT, WD_ZD_NONE);

@@ -147,6 +147,14 @@ static void inflate_errors(void)
 	CHECK(c.status == -EBADMSG && c.detail == ZD_TRAILING,
 	      "trailing: %d %u", c.status, c.detail);
 	end(h);
+	/* STOP_AT_END (2): the trailing bytes are left, the stream ends */
+	h = init(ZF_ZLIB | ZF_DECOMPRESS);
+	zstream_op(&q, ZOP_INFLATE, h, 0, cmp, n - 2, out, N, &c);
+	zstream_op(&q, ZOP_INFLATE, h, 1 | 2, cmp + n - 2, 4, out, N, &c);
+	CHECK(c.status == 0 && c.consumed == 2 && c.aux == 1,
+	      "stop at end: %d consumed %u aux %llu", c.status, c.consumed,
+	      (unsigned long long)c.aux);
+	end(h);
 	h = init(ZF_ZLIB | ZF_DECOMPRESS);
 	cmp[n - 1] ^= 1;
 	zstream_op(&q, ZOP_INFLATE, h, 1, cmp, n, out, N, &c);

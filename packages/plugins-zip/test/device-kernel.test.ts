@@ -198,3 +198,31 @@ describe.skipIf(!hasDevice)(`zip on the kernel device ${DEVICE} vs the soft devi
     expect(await kernel.zipLiveStreams()).toBe(0);
   });
 });
+
+describe.skipIf(!hasDevice)(`plugin-zip on ${DEVICE} in no-SVA mode (dataRegion)`, () => {
+  it('one-shot and streams through the data region give the same bytes as on SVA queues', async () => {
+    const nosva = await createContext({ plugins: [zip()], device: DEVICE, depth: 32, dataRegion: 8 << 20 });
+    const sva = await openKernel();
+    try {
+      for (const format of FORMATS) {
+        const a = await nosva.compress(text, { format, level: 6 });
+        expect(a.equals(await sva.compress(text, { format, level: 6 }))).toBe(true);
+        expect((await nosva.decompress(a, { format })).equals(text)).toBe(true);
+      }
+      // unknown output size (fallback stream) and a stream of small writes
+      const big = Buffer.alloc(3 << 20, 'b');
+      expect((await nosva.decompress(zlib.gzipSync(big))).equals(big)).toBe(true);
+      const chunks: Buffer[] = [];
+      const c = nosva.createCompressStream({ format: 'gzip', level: 1 });
+      c.on('data', (b: Buffer) => chunks.push(b));
+      await pipeline(Readable.from([text.subarray(0, 5000), text.subarray(5000)]), c);
+      expect(zlib.gunzipSync(Buffer.concat(chunks)).equals(text)).toBe(true);
+      await expect(nosva.decompress(Buffer.concat([gz, Buffer.from('x')]))).rejects.toMatchObject({ code: 'ERR_DATA_CORRUPT' });
+      expect(nosva.stats().bytesCopied).toBeGreaterThan(0);
+      expect(await nosva.zipLiveStreams()).toBe(0);
+    } finally {
+      await nosva.close();
+      await sva.close();
+    }
+  });
+});
