@@ -224,6 +224,7 @@ void wd_queue_destroy(struct wd_queue *q)
 	wd_kick_clear(q);
 	mutex_unlock(&q->lock);
 	cancel_work_sync(&q->work);
+	wd_crypto_queue_free(q);
 	/*
 	 * vfree() drops our reference only; pages still mapped in a VMA (for
 	 * example after uacce_remove()) stay alive until it is unmapped.
@@ -265,6 +266,8 @@ void wd_queue_stop(struct wd_queue *q)
 	/* The worker checks running between requests and inside long ones. */
 	cancel_work_sync(&q->work);
 	wd_worker_cancel_pending(q);
+	/* A stopped queue never runs again: its sessions go now. */
+	wd_crypto_queue_free(q);
 }
 
 bool wd_queue_cq_pending(struct wd_queue *q)
