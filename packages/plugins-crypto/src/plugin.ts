@@ -14,6 +14,7 @@ import {
   type DecryptOptions, type DigestOptions, type EncryptOptions, type EncryptResult, type HmacOptions,
 } from './oneshot.js';
 import { OPS } from './ops.js';
+import { hasInline, sessionHost } from './host.js';
 import { DEFAULT_INLINE_MAX, dispatch } from './runner.js';
 import { cipherSessionSchema, hashSessionSchema, parse, pluginOptionsSchema } from './options.js';
 import { CipherSession, HashSession } from './sessions.js';
@@ -133,7 +134,8 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
     createCipherSession: (options) =>
       attempt(async () => {
         const { info, key, padding } = cipherOpen(options);
-        return new CipherSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, padding, inlineMax);
+        const host = sessionHost(ctx);
+        return new CipherSession(host, await host.run(OPS.sessionOpen, openRequest(info.id, key)), info, padding, inlineMax);
       }),
     createCipherSessionSync: (options) => {
       const { info, key, padding } = cipherOpen(options);
@@ -142,7 +144,8 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
     createHashSession: (options) =>
       attempt(async () => {
         const { info, key } = hashOpen(options);
-        return new HashSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax);
+        const host = sessionHost(ctx);
+        return new HashSession(host, await host.run(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax);
       }),
     createHashSessionSync: (options) => {
       const { info, key } = hashOpen(options);
@@ -199,6 +202,7 @@ export function crypto(options: CryptoPluginOptions = {}): Plugin<CryptoMethods>
       [OPS.info]: op(OP.INFO),
     },
     softEngines: [{ library: ENGINE_LIBRARY, symbol: 'crypto_engine_get' }],
-    extend: (ctx) => methods(ctx, inlineMax),
+    // A kernel device has no inline path: there every request is queued.
+    extend: (ctx) => methods(ctx, hasInline(ctx) ? inlineMax : -1),
   });
 }

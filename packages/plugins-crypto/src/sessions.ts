@@ -58,13 +58,16 @@ export interface StreamFinalResult {
 
 /**
  * Sessions dropped without close(): once collected, their engine state is
- * closed (zeroized and freed) on the inline path, if the context is still
+ * closed (zeroized and freed) on the inline path, or through the session's
+ * queue on a kernel device (no inline path there), if the context is still
  * open. A context that is already closed cannot run the close; its
- * sessions are freed at process exit (README "Limits").
+ * sessions are freed at process exit, or on a kernel device with the queue
+ * (README "Limits").
  */
-const dropped = new FinalizationRegistry<{ host: PluginHost; handle: number | bigint }>(({ host, handle }) => {
+const dropped = new FinalizationRegistry<{ host: PluginHost; handle: number | bigint; queued: boolean }>(({ host, handle, queued }) => {
   try {
-    host.runSync<void>(OPS.sessionClose, closeRequest(handle));
+    if (queued) host.run<void>(OPS.sessionClose, closeRequest(handle)).catch(() => undefined);
+    else host.runSync<void>(OPS.sessionClose, closeRequest(handle));
   } catch {
     // context closed, or already closed through another path: nothing to free from here
   }
@@ -98,7 +101,8 @@ abstract class Session {
     this.host = host;
     this.handle = handle;
     this.inlineMax = inlineMax;
-    dropped.register(this, { host, handle }, this);
+    // inlineMax < 0: the plugin runs on a device without an inline path
+    dropped.register(this, { host, handle, queued: inlineMax < 0 }, this);
   }
 
   /** True once `close()`/`closeSync()` was called. */
