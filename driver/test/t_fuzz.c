@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * 100,000 random descriptors (opcodes, flags, addresses, lengths, SGLs;
- * one in eight a crypto request with a mostly valid parameter block) plus
+ * one in eight a crypto request, mostly well formed for its opcode) plus
  * garbage written into the ring indices: every sane descriptor gets exactly
  * one CQE with an allowed status, the kernel logs no oops/WARN (the runner
  * checks the console) and the queue still works afterwards.
@@ -94,9 +94,10 @@ static uint32_t rnd_len(void)
 }
 
 /*
- * Crypto engine (0x40-0x47): a parameter block that is mostly well formed
- * (valid algorithm, key/IV/tag lengths, AAD), so requests get past parsing
- * and run; ctx_addr is a small handle that often names a live session.
+ * Crypto engine (0x40-0x47): mostly a request that is well formed for its
+ * opcode (algorithm of the right kind, flags, key/IV/tag lengths, AAD,
+ * room in dst, a handle a SESSION_OPEN returned), so the engine runs; one
+ * field in eight is random instead.
  */
 static struct {
 	uint32_t alg, flags;
@@ -104,38 +105,118 @@ static struct {
 	uint64_t aad_addr;
 	uint32_t aad_len, resv1;
 	uint8_t tag[16], rest[128 + 1024];
-} fparam;
+} fparams[64];
+static unsigned int fnext;
+static uint64_t handles[16];	/* from successful SESSION_OPENs */
+static uint32_t handle_algs[16];
+static uint32_t open_algs[4096];	/* alg of each SESSION_OPEN in flight */
+
+static uint32_t rnd_crypto_alg(uint8_t op)
+{
+	static const uint32_t ciphers[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const uint32_t hashes[] = { 16, 17, 18, 19, 20, 32, 33, 34 };
+
+	if (!(rnd() % 8))
+		return rnd() % 40;
+	if (op == 0x40 || op == 0x44 || (op == 0x42 && rnd() % 2))
+		return ciphers[rnd() % 9];
+	return hashes[rnd() % 8];
+}
+
+static uint32_t rnd_crypto_flags(uint8_t op, uint32_t alg)
+{
+	uint32_t f = 0;
+
+	if (!(rnd() % 8))
+		return rnd() % 4 ? rnd() % 16 : rnd();
+	if (op == 0x40 || op == 0x44) {
+		f = op == 0x40 ? 4 | 8 : rnd() % 4 * 4;		/* INIT, FINAL */
+		f |= rnd() % 2;					/* DECRYPT */
+		if (alg >= 7 && alg <= 9 && rnd() % 2)
+			f |= 2;					/* NOPAD */
+	} else if (op == 0x45) {
+		f = rnd() % 2 * 8;
+	} else if (op == 0x42 && alg >= 7 && alg <= 9) {
+		f = rnd() % 2 * 2;
+	}
+	return f;
+}
 
 static void rnd_crypto(struct wd_sqe *s)
 {
-	static const uint32_t algs[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 17, 18, 19, 20,
-					 32, 33, 34 };
-	uint32_t alg = rnd() % 4 ? algs[rnd() % 17] : rnd() % 40;
+	static const uint16_t tags[] = { 4, 8, 12, 13, 14, 15, 16 };
+	typeof(&fparams[0]) p = &fparams[fnext++ % 64];	/* not reused while in flight */
+	uint8_t op = 0x40 + rnd() % 8;
+	uint32_t alg = rnd_crypto_alg(op), f = rnd_crypto_flags(op, alg);
+	bool cipher = alg >= 1 && alg <= 9, gcm = alg >= 1 && alg <= 3;
 
-	s->opcode = 0x40 + rnd() % 8;
-	fparam.alg = alg;
-	fparam.flags = rnd() % 8 ? rnd() % 16 : rnd();
-	fparam.key_len = alg >= 1 && alg <= 9 ? 16 + 8 * ((alg - 1) % 3) :
-			 alg >= 32 ? rnd() % 200 : 0;
-	if (!(rnd() % 8))
-		fparam.key_len = rnd() % 1100;
-	fparam.iv_len = fparam.flags & 4 ? (alg <= 3 ? (rnd() % 2 ? 12 : rnd() % 130) : 16) : 0;
-	if (!(rnd() % 8))
-		fparam.iv_len = rnd() % 130;
-	fparam.tag_len = rnd() % 2 ? 16 : rnd() % 18;
-	fparam.resv0 = rnd() % 64 ? 0 : 1;
-	fparam.resv1 = rnd() % 64 ? 0 : 1;
-	fparam.aad_addr = rnd() % 4 ? 0 : rnd_addr();
-	fparam.aad_len = fparam.aad_addr ? rnd_len() % 4096 : 0;
-	memcpy(fparam.rest, buf, sizeof(fparam.rest));	/* some IV and key */
-	s->param_addr = nosva_bytes || !(rnd() % 16) ? rnd_addr() : (uintptr_t)&fparam;
-	s->param_len = 48 + fparam.iv_len + fparam.key_len;
+	s->opcode = op;
+	if (op == 0x46) {	/* INFO: no param block, a text dst */
+		rnd_dst(&s->dst_addr, &s->dst_len);
+		return;
+	}
+	memset(p, 0, 48);
+	p->alg = op == 0x43 && rnd() % 8 ? 0 : alg;
+	p->flags = op == 0x43 && rnd() % 8 ? 0 : f;
+	if ((op == 0x40 || op == 0x42) && cipher)
+		p->key_len = 16 + 8 * ((alg - 1) % 3);
+	else if ((op == 0x41 || op == 0x42) && alg >= 32)
+		p->key_len = rnd() % 200;
+	if (cipher && (op == 0x40 || op == 0x44) && (f & 4))
+		p->iv_len = gcm ? (rnd() % 2 ? 12 : 1 + rnd() % 128) : 16;
+	if (gcm && (f & 8) && (op == 0x40 || op == 0x44))
+		p->tag_len = tags[rnd() % 7];
+	if (gcm && (f & 4) && !(rnd() % 4)) {
+		p->aad_addr = rnd() % 4 ? (uintptr_t)buf + rnd() % BUF_LEN : rnd_addr();
+		p->aad_len = rnd() % 4096;
+	}
+	if (!(rnd() % 8)) {	/* one field wrong */
+		uint32_t k = rnd() % 5;
+
+		if (k == 0)
+			p->key_len = rnd() % 1100;
+		else if (k == 1)
+			p->iv_len = rnd() % 130;
+		else if (k == 2)
+			p->tag_len = rnd() % 18;
+		else if (k == 3)
+			p->resv0 = 1;
+		else
+			p->resv1 = 1;
+	}
+	memcpy(p->tag, buf, 16);
+	memcpy(p->rest, buf + 16, sizeof(p->rest));	/* some IV and key */
+	s->param_addr = nosva_bytes || !(rnd() % 16) ? rnd_addr() : (uintptr_t)p;
+	s->param_len = 48 + p->iv_len + p->key_len;
 	if (!(rnd() % 16))
 		s->param_len = rnd() % 2000;
-	s->src_addr = rnd_addr();
+	if (op == 0x42 || op == 0x43)
+		return;
+	s->src_addr = rnd() % 4 ? (uintptr_t)buf + rnd() % (BUF_LEN / 2) : rnd_addr();
 	s->src_len = rnd_len() % 16384;
+	if (rnd() % 2)
+		s->src_len &= ~15u;
 	rnd_dst(&s->dst_addr, &s->dst_len);
-	s->ctx_addr = rnd() % 2 ? ((rnd() % 64) << 32) | (rnd() % 16) : 0;
+	if (!nosva_bytes && rnd() % 2) {	/* room for the whole result */
+		s->dst_addr = (uintptr_t)buf + BUF_LEN / 2 + rnd() % (BUF_LEN / 4);
+		s->dst_len = s->src_len + 64;
+	}
+}
+
+/* Session steps and closes name a live handle (of the same alg) mostly. */
+static void rnd_crypto_handle(struct wd_sqe *s)
+{
+	uint32_t i = rnd() % 16;
+
+	if (s->opcode < 0x43 || s->opcode > 0x45) {
+		if (!(rnd() % 16))
+			s->ctx_addr = rnd();
+		return;
+	}
+	s->ctx_addr = rnd() % 8 ? handles[i] : rnd();
+	if (s->param_addr == (uintptr_t)&fparams[(fnext - 1) % 64] && s->opcode != 0x43 &&
+	    rnd() % 4)
+		fparams[(fnext - 1) % 64].alg = handle_algs[i];
 }
 
 static void rnd_sqe(struct wd_sqe *s, uint64_t ud)
@@ -143,6 +224,9 @@ static void rnd_sqe(struct wd_sqe *s, uint64_t ud)
 	memset(s, 0, sizeof(*s));
 	if (!(rnd() % 8)) {
 		rnd_crypto(s);
+		rnd_crypto_handle(s);
+		if (s->opcode == 0x42)
+			open_algs[ud % 4096] = fparams[(fnext - 1) % 64].alg;
 		s->user_data = ud;
 		return;
 	}
@@ -252,6 +336,11 @@ static void fuzz(struct wdq *q, uint32_t total)
 				      done);
 			CHECK(c.user_data == done, "order %llu != %u",
 			      (unsigned long long)c.user_data, done);
+			if (opcodes[done % 4096] == 0x42 && !c.status) {
+				i = rnd() % 16;
+				handles[i] = c.aux;
+				handle_algs[i] = open_algs[done % 4096];
+			}
 			CHECK(allowed(c.status, opcodes[done % 4096]),
 			      "status %d (opcode 0x%x)", c.status,
 			      opcodes[done % 4096]);
