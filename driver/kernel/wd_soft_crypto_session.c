@@ -221,7 +221,7 @@ static int wdc_hash_session_run(struct wd_queue *q, struct wdc_session *s,
 {
 	u32 n = wdc_digest_len(s->alg);
 	u8 *out = q->crypto->buf;
-	int ret;
+	int ret, init;
 
 	if (r->p.alg != s->alg || (r->p.flags & ~WDC_F_FINAL))
 		return -EINVAL;
@@ -234,9 +234,10 @@ static int wdc_hash_session_run(struct wd_queue *q, struct wdc_session *s,
 	if (!ret)
 		ret = wd_mem_write(q, r->dst, out, n);
 	memzero_explicit(out, n);
-	/* The next update starts a new digest (HMAC keeps its key). */
+	/* The next update starts a new digest (HMAC keeps its key), whatever happened. */
+	init = crypto_shash_init(s->desc);
 	if (!ret)
-		ret = crypto_shash_init(s->desc);
+		ret = init;
 	if (!ret)
 		*produced = n;
 	return ret;

@@ -88,6 +88,19 @@ int main(void)
 		u.dst = hole;
 		u.dst_len = 32;
 		CHECK(run(&u, &p) == -EFAULT, "hash session final into a hole");
+		/* the failed final still restarted the digest */
+		{
+			uint8_t want[32];
+			struct creq d = { .op = OP_DIGEST, .alg = HMAC256, .key = key,
+					  .key_len = 32, .src = buf, .src_len = 64, .dst = want,
+					  .dst_len = 32 };
+
+			CHECK(run(&d, &p) == 0, "one-shot HMAC");
+			u.src_len = 64;
+			u.dst = out;
+			CHECK(run(&u, &p) == 0 && !memcmp(out, want, 32),
+			      "session after a failed final");
+		}
 		CHECK(sclose(&q, h) == 0, "close");
 	}
 	/* the queue still works; the reference for the no-SVA queue below */
