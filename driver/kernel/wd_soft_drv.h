@@ -75,6 +75,7 @@ struct wd_queue {
 	u32 dropped;
 	void *bounce;
 	struct wd_zip *zip;		/* zip opcodes: streams, workspaces */
+	struct wd_crypto *crypto;	/* crypto engine state, sessions */
 
 	/* Kick eventfd (vhost-style): its wake-up queues the work. */
 	struct file *kick_file;
@@ -112,6 +113,11 @@ bool wd_range_faults(struct wd_queue *q, u64 addr, u64 len);
 int wd_mem_read(struct wd_queue *q, void *to, u64 addr, size_t n);
 int wd_mem_write(struct wd_queue *q, u64 addr, const void *from, size_t n);
 bool wd_should_abort(struct wd_queue *q);	/* queue stopped or owner exiting */
+
+/* wd_soft_crypto.c: opcodes 0x40-0x7f */
+void wd_crypto_execute(struct wd_queue *q, const struct wd_sqe *sqe,
+		       struct wd_cqe *cqe);
+void wd_crypto_queue_free(struct wd_queue *q);
 
 /* wd_soft_engine.c */
 void wd_engine_execute(struct wd_queue *q, const struct wd_sqe *sqe,

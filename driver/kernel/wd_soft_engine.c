@@ -274,6 +274,9 @@ void wd_engine_execute(struct wd_queue *q, const struct wd_sqe *sqe,
 		case WD_OP_CRC32:
 			wd_run_crc32(q, sqe, cqe);
 			break;
+		case WD_OP_CRYPTO_FIRST ... WD_OP_CRYPTO_LAST:
+			wd_crypto_execute(q, sqe, cqe);
+			break;
 		default:
 			if (wd_zip_opcode(sqe->opcode))
 				wd_zip_execute(q, sqe, cqe);

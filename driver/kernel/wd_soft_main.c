@@ -167,7 +167,11 @@ static int wd_dev_register(struct wd_dev *wdev, int id)
 		goto err_pdev;
 	}
 	uacce->priv = wdev;
-	uacce->algs = "nop\ncopy\ncrc32\ndeflate\nzlib\ngzip";
+	/* core, zip, then the crypto engine (names as the plugins spell them) */
+	uacce->algs = "nop\ncopy\ncrc32\ndeflate\nzlib\ngzip\n"
+		"aes-128-gcm\naes-192-gcm\naes-256-gcm\naes-128-ctr\naes-192-ctr\naes-256-ctr\n"
+		"aes-128-cbc\naes-192-cbc\naes-256-cbc\nsha1\nsha224\nsha256\nsha384\nsha512\n"
+		"hmac-sha256\nhmac-sha384\nhmac-sha512";
 	uacce->api_ver = WD_SOFT_API_V1;
 	uacce->qf_pg_num[UACCE_QFRT_MMIO] = 1;
 	uacce->qf_pg_num[UACCE_QFRT_DUS] = wd_max_ring_bytes() >> PAGE_SHIFT;

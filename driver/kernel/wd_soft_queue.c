@@ -225,6 +225,7 @@ void wd_queue_destroy(struct wd_queue *q)
 	mutex_unlock(&q->lock);
 	cancel_work_sync(&q->work);
 	wd_zip_free(q);
+	wd_crypto_queue_free(q);
 	/*
 	 * vfree() drops our reference only; pages still mapped in a VMA (for
 	 * example after uacce_remove()) stay alive until it is unmapped.
@@ -267,6 +268,8 @@ void wd_queue_stop(struct wd_queue *q)
 	cancel_work_sync(&q->work);
 	wd_worker_cancel_pending(q);
 	wd_zip_free(q);		/* PUT_Q ends the queue's streams */
+	/* A stopped queue never runs again: its sessions go now. */
+	wd_crypto_queue_free(q);
 }
 
 bool wd_queue_cq_pending(struct wd_queue *q)

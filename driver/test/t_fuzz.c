@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * 100,000 random descriptors (opcodes, flags, addresses, lengths, SGLs;
- * one in 16 a zip opcode, stream ops on live or stale handles) plus
+ * one in 16 a zip opcode, stream ops on live or stale handles; one in
+ * eight a crypto request, mostly well formed for its opcode) plus
  * garbage written into the ring indices: every sane descriptor gets exactly
  * one CQE with an allowed status, the kernel logs no oops/WARN (the runner
  * checks the console) and the queue still works afterwards.
@@ -118,6 +119,132 @@ static void rnd_zip_sqe(struct wd_sqe *s, uint64_t ud)
 		s->aux = rnd();
 }
 
+/*
+ * Crypto engine (0x40-0x47): mostly a request that is well formed for its
+ * opcode (algorithm of the right kind, flags, key/IV/tag lengths, AAD,
+ * room in dst, a handle a SESSION_OPEN returned), so the engine runs; one
+ * field in eight is random instead.
+ */
+static struct {
+	uint32_t alg, flags;
+	uint16_t key_len, iv_len, tag_len, resv0;
+	uint64_t aad_addr;
+	uint32_t aad_len, resv1;
+	uint8_t tag[16], rest[128 + 1024];
+} fparams[64];
+static unsigned int fnext;
+static uint64_t handles[16];	/* from successful SESSION_OPENs */
+static uint32_t handle_algs[16];
+static uint32_t open_algs[4096];	/* alg of each SESSION_OPEN in flight */
+
+static uint32_t rnd_crypto_alg(uint8_t op)
+{
+	static const uint32_t ciphers[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const uint32_t hashes[] = { 16, 17, 18, 19, 20, 32, 33, 34 };
+
+	if (!(rnd() % 8))
+		return rnd() % 40;
+	if (op == 0x40 || op == 0x44 || (op == 0x42 && rnd() % 2))
+		return ciphers[rnd() % 9];
+	return hashes[rnd() % 8];
+}
+
+static uint32_t rnd_crypto_flags(uint8_t op, uint32_t alg)
+{
+	uint32_t f = 0;
+
+	if (!(rnd() % 8))
+		return rnd() % 4 ? rnd() % 16 : rnd();
+	if (op == 0x40 || op == 0x44) {
+		f = op == 0x40 ? 4 | 8 : rnd() % 4 * 4;		/* INIT, FINAL */
+		f |= rnd() % 2;					/* DECRYPT */
+		if (alg >= 7 && alg <= 9 && rnd() % 2)
+			f |= 2;					/* NOPAD */
+	} else if (op == 0x45) {
+		f = rnd() % 2 * 8;
+	} else if (op == 0x42 && alg >= 7 && alg <= 9) {
+		f = rnd() % 2 * 2;
+	}
+	return f;
+}
+
+static void rnd_crypto(struct wd_sqe *s)
+{
+	static const uint16_t tags[] = { 4, 8, 12, 13, 14, 15, 16 };
+	typeof(&fparams[0]) p = &fparams[fnext++ % 64];	/* not reused while in flight */
+	uint8_t op = 0x40 + rnd() % 8;
+	uint32_t alg = rnd_crypto_alg(op), f = rnd_crypto_flags(op, alg);
+	bool cipher = alg >= 1 && alg <= 9, gcm = alg >= 1 && alg <= 3;
+
+	s->opcode = op;
+	if (op == 0x46) {	/* INFO: no param block, a text dst */
+		rnd_dst(&s->dst_addr, &s->dst_len);
+		return;
+	}
+	memset(p, 0, 48);
+	p->alg = op == 0x43 && rnd() % 8 ? 0 : alg;
+	p->flags = op == 0x43 && rnd() % 8 ? 0 : f;
+	if ((op == 0x40 || op == 0x42) && cipher)
+		p->key_len = 16 + 8 * ((alg - 1) % 3);
+	else if ((op == 0x41 || op == 0x42) && alg >= 32)
+		p->key_len = rnd() % 200;
+	if (cipher && (op == 0x40 || op == 0x44) && (f & 4))
+		p->iv_len = gcm ? (rnd() % 2 ? 12 : 1 + rnd() % 128) : 16;
+	if (gcm && (f & 8) && (op == 0x40 || op == 0x44))
+		p->tag_len = tags[rnd() % 7];
+	if (gcm && (f & 4) && !(rnd() % 4)) {
+		p->aad_addr = rnd() % 4 ? (uintptr_t)buf + rnd() % BUF_LEN : rnd_addr();
+		p->aad_len = rnd() % 4096;
+	}
+	if (!(rnd() % 8)) {	/* one field wrong */
+		uint32_t k = rnd() % 5;
+
+		if (k == 0)
+			p->key_len = rnd() % 1100;
+		else if (k == 1)
+			p->iv_len = rnd() % 130;
+		else if (k == 2)
+			p->tag_len = rnd() % 18;
+		else if (k == 3)
+			p->resv0 = 1;
+		else
+			p->resv1 = 1;
+	}
+	memcpy(p->tag, buf, 16);
+	memcpy(p->rest, buf + 16, sizeof(p->rest));	/* some IV and key */
+	s->param_addr = nosva_bytes || !(rnd() % 16) ? rnd_addr() : (uintptr_t)p;
+	s->param_len = 48 + p->iv_len + p->key_len;
+	if (!(rnd() % 16))
+		s->param_len = rnd() % 2000;
+	if (op == 0x42 || op == 0x43)
+		return;
+	s->src_addr = rnd() % 4 ? (uintptr_t)buf + rnd() % (BUF_LEN / 2) : rnd_addr();
+	s->src_len = rnd_len() % 16384;
+	if (rnd() % 2)
+		s->src_len &= ~15u;
+	rnd_dst(&s->dst_addr, &s->dst_len);
+	if (!nosva_bytes && rnd() % 2) {	/* room for the whole result */
+		s->dst_addr = (uintptr_t)buf + BUF_LEN / 2 + rnd() % (BUF_LEN / 4);
+		s->dst_len = s->src_len + 64;
+	}
+}
+
+/* Session steps and closes name a live handle (of the same alg) mostly. */
+static void rnd_crypto_handle(struct wd_sqe *s)
+{
+	uint32_t i = rnd() % 16;
+
+	if (s->opcode < 0x43 || s->opcode > 0x45) {
+		if (!(rnd() % 16))
+			s->ctx_addr = rnd();
+		return;
+	}
+	s->ctx_addr = rnd() % 8 ? handles[i] : rnd();
+	if (s->param_addr == (uintptr_t)&fparams[(fnext - 1) % 64] && s->opcode != 0x43 &&
+	    rnd() % 4)
+		fparams[(fnext - 1) % 64].alg = handle_algs[i];
+}
+
 static void rnd_sqe(struct wd_sqe *s, uint64_t ud)
 {
 	memset(s, 0, sizeof(*s));
@@ -125,6 +252,14 @@ static void rnd_sqe(struct wd_sqe *s, uint64_t ud)
 	if (!(rnd() % 16)) {
 		rnd_zip_sqe(s, ud);
 		zip_op[ud % 4096] = s->opcode;
+		return;
+	}
+	if (!(rnd() % 8)) {
+		rnd_crypto(s);
+		rnd_crypto_handle(s);
+		if (s->opcode == 0x42)
+			open_algs[ud % 4096] = fparams[(fnext - 1) % 64].alg;
+		s->user_data = ud;
 		return;
 	}
 	s->opcode = rnd() % 4 ? rnd() % 3 : rnd();
@@ -153,8 +288,15 @@ static void rnd_sqe(struct wd_sqe *s, uint64_t ud)
 		s->param_len = rnd();
 }
 
-static bool allowed(int st)
+/* Opcode of each descriptor in flight, by user_data. */
+static uint8_t opcodes[4096];
+
+static bool allowed(int st, uint8_t opcode)
 {
+	/* crypto: tag/padding failures, stale handles, a full session table */
+	if (opcode >= 0x40 && opcode <= 0x7f &&
+	    (st == -EBADMSG || st == -EBADF || st == -ENOMEM))
+		return true;
 	return st == 0 || st == -EINVAL || st == -EFAULT || st == -ENOSPC ||
 	       st == -EOPNOTSUPP || st == -EBADMSG || st == -ENOMEM;
 }
@@ -213,8 +355,10 @@ static void fuzz(struct wdq *q, uint32_t total)
 				       20 * sizeof(*sgl));
 		}
 		n = rnd() % 64 + 1;
-		for (i = 0; i < n && sent < total && (s = wd_get_sqe(q)); i++)
-			rnd_sqe(s, sent++);
+		for (i = 0; i < n && sent < total && (s = wd_get_sqe(q)); i++) {
+			rnd_sqe(s, sent);
+			opcodes[sent++ % 4096] = s->opcode;
+		}
 		CHECK(!wd_submit(q), "submit");
 		while (done < sent) {
 			if (done + 64 < sent && !wd_peek_cqe(q, &c))
@@ -224,9 +368,16 @@ static void fuzz(struct wdq *q, uint32_t total)
 				      done);
 			CHECK(c.user_data == done, "order %llu != %u",
 			      (unsigned long long)c.user_data, done);
-			CHECK(allowed(c.status), "status %d", c.status);
 			if (zip_op[done % 4096] == 0x12 && !c.status)
 				zip_handles[rnd() % 8] = c.aux;
+			if (opcodes[done % 4096] == 0x42 && !c.status) {
+				i = rnd() % 16;
+				handles[i] = c.aux;
+				handle_algs[i] = open_algs[done % 4096];
+			}
+			CHECK(allowed(c.status, opcodes[done % 4096]),
+			      "status %d (opcode 0x%x)", c.status,
+			      opcodes[done % 4096]);
 			by_status[c.status == 0 ? 0 : c.status == -EINVAL ? 1 :
 				  c.status == -EFAULT ? 2 :
 				  c.status == -ENOSPC ? 3 : 4]++;

@@ -10,7 +10,7 @@ const char *wd_test_name = "sysfs";
 int main(void)
 {
 	struct wdq q;
-	char buf[128];
+	char buf[512];	/* algorithms lists every engine's names */
 	long avail;
 
 	wd_require_device(0);
@@ -21,6 +21,10 @@ int main(void)
 	      "algorithms: %s", buf);
 	CHECK(strstr(buf, "deflate") && strstr(buf, "zlib") && strstr(buf, "gzip"),
 	      "zip algorithms: %s", buf);
+	/* the crypto engine, named as plugins-crypto names them */
+	CHECK(strstr(buf, "aes-256-gcm\n") && strstr(buf, "aes-128-cbc\n") &&
+	      strstr(buf, "sha512\n") && strstr(buf, "hmac-sha512"),
+	      "crypto algorithms: %s", buf);
 	/* 6.1 uacce's UACCE_DEV_SVA means IOMMU SVA; ours is in the ring info */
 	CHECK(wd_sysfs_long(0, "flags") == 0, "flags");
 	CHECK(wd_sysfs_long(0, "region_mmio_size") == getpagesize(), "mmio size");

@@ -11,6 +11,10 @@ echo "WDRUN start $tag $(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
 
 result() { echo "WDTEST $1@$tag $2"; }
 
+# The crypto engine's kernel crypto modules (no modprobe in this guest).
+for m in @CRYPTO_MODULES@; do
+	insmod /lib/crypto/$m.ko || result "insmod:$m" FAIL
+done
 if insmod /lib/uacce.ko && insmod /lib/wd_soft.ko nr_devices=2; then
 	result load PASS
 else

@@ -25,12 +25,17 @@ REPO=$(cd "$HERE/../../.." && pwd)
 CACHE=${WD_DRIVER_CACHE:-$REPO/.cache/driver-test}
 TIMEOUT=${WD_QEMU_TIMEOUT:-420}
 RACE=${WD_RACE:-1}
+CRYPTO_TESTS="t_crypto_kat t_crypto_stream t_crypto_tag t_crypto_badparam t_crypto_efault
+t_crypto_sessions t_crypto_wrap t_crypto_close"
 ALL_TESTS="t_sysfs t_set_qp t_nosva t_nop_poll t_copy_crc t_wrap t_bad_sqe t_efault
-t_mmap t_fork t_put_q t_close_inflight t_sigkill t_multi t_fuzz t_perf
+t_mmap t_fork t_put_q t_close_inflight t_sigkill t_multi $CRYPTO_TESTS t_fuzz t_perf
 t_zip_oneshot t_zip_errors t_zip_stream t_zip_close t_unload"
-RACE_TESTS=${WD_RACE_TESTS:-t_fuzz t_multi t_close_inflight t_sigkill t_put_q t_fork t_perf t_zip_close t_unload}
+RACE_TESTS=${WD_RACE_TESTS:-t_fuzz t_multi t_close_inflight t_sigkill t_put_q t_fork t_crypto_close t_perf t_zip_close t_unload}
 TESTS=${WD_TESTS:-$ALL_TESTS}
 SDK=${WD_SDK:-1}
+# Crypto API pieces the crypto engine needs that Debian builds as modules
+# (aes, cbc, sha1/256, hmac are built in), in dependency order.
+CRYPTO_MODULES="ctr gf128mul ghash-generic sha512_generic"
 # Kernel modules of the 9p + overlay share, in dependency order.
 SDK_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
 virtio_pci 9pnet 9pnet_virtio netfs fscache 9p overlay"
@@ -124,6 +129,11 @@ build_initramfs() {
 	cp "$CACHE/build/uacce/uacce.ko" "$CACHE/build/driver/kernel/wd_soft.ko" \
 		"$root/lib/"
 	cp "$CACHE"/build/tests/t_* "$root/tests/"
+	mkdir -p "$root/lib/crypto"
+	for a in $CRYPTO_MODULES; do
+		find "$CACHE/image/lib/modules/$KVER/kernel/crypto" -name "$a.ko" \
+			-exec cp {} "$root/lib/crypto/" \;
+	done
 	if [ "${3:-0}" = 1 ]; then
 		mkdir -p "$root/lib/sdk"
 		for a in $SDK_MODULES; do
@@ -131,7 +141,7 @@ build_initramfs() {
 				-exec cp {} "$root/lib/sdk/" \;
 		done
 	fi
-	sed -e "s|@TESTS@|$(echo $2)|" -e "s|@REPO@|$REPO|g" "$HERE/init.sh" >"$root/init"
+	sed -e "s|@TESTS@|$(echo $2)|" -e "s|@CRYPTO_MODULES@|$(echo $CRYPTO_MODULES)|" -e "s|@REPO@|$REPO|g" "$HERE/init.sh" >"$root/init"
 	chmod +x "$root/init"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$1"
 }

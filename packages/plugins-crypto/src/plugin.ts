@@ -15,6 +15,7 @@ import {
 } from './oneshot.js';
 import { InlineDigest } from './digest-inline.js';
 import { OPS } from './ops.js';
+import { hasInline, sessionHost } from './host.js';
 import { DEFAULT_INLINE_MAX, dispatch } from './runner.js';
 import { cipherSessionSchema, hashSessionSchema, parse, pluginOptionsSchema } from './options.js';
 import { CipherSession, closeRequest, HashSession } from './sessions.js';
@@ -155,7 +156,8 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
     createCipherSession: (options) =>
       attempt(async () => {
         const { info, key, padding } = cipherOpen(options);
-        return new CipherSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, padding, inlineMax, table);
+        const host = sessionHost(ctx);
+        return new CipherSession(host, await host.run(OPS.sessionOpen, openRequest(info.id, key)), info, padding, inlineMax, table);
       }),
     createCipherSessionSync: (options) => {
       const { info, key, padding } = cipherOpen(options);
@@ -164,7 +166,8 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
     createHashSession: (options) =>
       attempt(async () => {
         const { info, key } = hashOpen(options);
-        return new HashSession(ctx, await ctx.run(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax, table);
+        const host = sessionHost(ctx);
+        return new HashSession(host, await host.run(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax, table);
       }),
     createHashSessionSync: (options) => {
       const { info, key } = hashOpen(options);
@@ -221,6 +224,7 @@ export function crypto(options: CryptoPluginOptions = {}): Plugin<CryptoMethods>
       [OPS.info]: op(OP.INFO),
     },
     softEngines: [{ library: ENGINE_LIBRARY, symbol: 'crypto_engine_get' }],
-    extend: (ctx) => methods(ctx, inlineMax),
+    // A kernel device has no inline path: there every request is queued.
+    extend: (ctx) => methods(ctx, hasInline(ctx) ? inlineMax : -1),
   });
 }

@@ -18,6 +18,7 @@ import { batchColumns, batchError, checkUniqueIvs, tagColumn } from './batch.js'
 import type { EncryptResult } from './oneshot.js';
 import { OPS } from './ops.js';
 import { dispatch } from './runner.js';
+import { isPinned } from './host.js';
 import type { SessionTable } from './table.js';
 
 type Bytes = ArrayBufferView | ArrayBuffer;
@@ -93,15 +94,18 @@ export interface StreamFinalResult {
 
 /**
  * Sessions dropped without close(): once collected, their engine state is
- * closed (zeroized and freed) on the inline path, if the context is still
+ * closed (zeroized and freed) on the inline path, or through the session's
+ * queue on a kernel device (no inline path there), if the context is still
  * open. A context that is already closed cannot run the close; its
- * sessions are freed at process exit (README "Limits").
+ * sessions are freed at process exit, or on a kernel device with the queue
+ * (README "Limits").
  */
-const dropped = new FinalizationRegistry<{ host: PluginHost; handle: number | bigint; table: SessionTable }>(({ host, handle, table }) => {
+const dropped = new FinalizationRegistry<{ host: PluginHost; handle: number | bigint; table: SessionTable; queued: boolean }>(({ host, handle, table, queued }) => {
   table.delete(handle, undefined);
   if (table.closing !== undefined) return; // the context's close hook frees it
   try {
-    host.runSync<void>(OPS.sessionClose, closeRequest(handle));
+    if (queued) host.run<void>(OPS.sessionClose, closeRequest(handle)).catch(() => undefined);
+    else host.runSync<void>(OPS.sessionClose, closeRequest(handle));
   } catch {
     // context closed, or already closed through another path: nothing to free from here
   }
@@ -138,7 +142,8 @@ abstract class Session {
     this.inlineMax = inlineMax;
     this.table = table;
     table.add(handle, this);
-    dropped.register(this, { host, handle, table }, this);
+    // inlineMax < 0: the plugin runs on a device without an inline path
+    dropped.register(this, { host, handle, table, queued: inlineMax < 0 }, this);
   }
 
   /** True once `close()`/`closeSync()` was called. */
@@ -223,8 +228,9 @@ abstract class Session {
       dropped.unregister(this);
       this.closing = this.tail
         .then(() => (this.inflight === 0 ? undefined : new Promise<void>((resolve) => (this.idle = resolve))))
-        // Once the context is closing only its close hook's host submits.
-        .then(() => (this.table.closing ?? this.host).run<void>(OPS.sessionClose, closeRequest(this.handle)))
+        // Once the context is closing only its close hook's host submits,
+        // or the session's own kernel queue (where its handle is valid).
+        .then(() => (isPinned(this.host) ? this.host : this.table.closing ?? this.host).run<void>(OPS.sessionClose, closeRequest(this.handle)))
         .finally(() => this.table.delete(this.handle, this));
     }
     return this.closing;
