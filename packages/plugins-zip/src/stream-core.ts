@@ -50,6 +50,7 @@ function producedOf(err: unknown): number {
 }
 const MIN_ROOM = 512;
 const MAX_WINDOW = 4 * 1024 * 1024;
+const REUSE_ROOM = 64 * 1024;
 /** Inflate ratio assumed before any output was seen. */
 const FIRST_RATIO = 4;
 
@@ -120,7 +121,9 @@ export class StreamCore {
 
   /** Output bytes this step is expected to produce for `inputLeft` more input. */
   private expected(inputLeft: number): number {
-    if (!this.inflate) return inputLeft + (inputLeft >>> 4) + 1024;
+    // deflate buffers input and emits blocks in bursts of up to its 64 KiB
+    // pending buffer (zlib, memLevel 8), whatever this write's size
+    if (!this.inflate) return inputLeft + (inputLeft >>> 4) + 64 * 1024;
     const ratio = this.bytesIn > 0 && this.bytesOut > 0 ? this.bytesOut / this.bytesIn : FIRST_RATIO;
     return Math.ceil(inputLeft * ratio * 1.125) + 1024;
   }
@@ -137,7 +140,9 @@ export class StreamCore {
     const toBoundary = cs - (this.bytesOut % cs);
     let want = Math.min(Math.max(this.expected(inputLeft), cs), MAX_WINDOW);
     if (node && want < toBoundary) want = toBoundary; // chunkSize above MAX_WINDOW
-    if (this.out.length - this.outPos < (node ? toBoundary : Math.max(MIN_ROOM, Math.min(want, cs)))) {
+    // the rest of the window is used if it holds this write's expected output
+    // (or 64 KiB of it): a small rest would cost extra round trips
+    if (this.out.length - this.outPos < (node ? toBoundary : Math.max(MIN_ROOM, Math.min(want, Math.max(cs, REUSE_ROOM))))) {
       this.out = Buffer.allocUnsafe(want);
       this.outPos = 0;
     }

@@ -3,7 +3,7 @@
  * codecs, and stream totals beyond 4 GiB.
  */
 import zlib from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createContext, type CloseHook, type PluginHost, type PinFn, type SqeWriter } from '@warpdrive/core';
 import zip from '../src/index.js';
 import { compressCodec, decompressCodec, streamDeflateCodec, streamInitCodec } from '../src/codec.js';
@@ -199,4 +199,33 @@ describe('stream totals beyond 4 GiB', () => {
     expect(core.bytesIn).toBe(writes * input.byteLength);
     await core.release();
   }, 30_000);
+});
+
+describe('stream output windows', () => {
+  it('one engine request per write (the window covers the write), output slices of at most chunkSize', async () => {
+    const ctx = await open();
+    try {
+      const packed = zlib.gzipSync(text);
+      const run = vi.spyOn(ctx, 'run');
+      for (const [kind, input, stream, op] of [
+        ['decompress', packed, ctx.createDecompressStream({ chunkSize: 1000 }), OP.streamInflate],
+        ['compress', text, ctx.createCompressStream({ chunkSize: 1000, level: 6 }), OP.streamDeflate],
+      ] as const) {
+        run.mockClear();
+        const sizes: number[] = [];
+        stream.on('data', (c: Buffer) => sizes.push(c.length));
+        const writes = Math.ceil(input.length / 16384);
+        for (let off = 0; off < input.length; off += 16384) await write(stream, input.subarray(off, off + 16384));
+        stream.end();
+        await new Promise((r) => stream.on('end', r));
+        const steps = run.mock.calls.filter(([name]) => name === op).length;
+        expect(Math.max(...sizes), kind).toBeLessThanOrEqual(1000);
+        // + the final flush; a step may repeat only when a window was too small (inflate: first guess 4×)
+        expect(steps, kind).toBeLessThanOrEqual(writes + 3);
+      }
+      run.mockRestore();
+    } finally {
+      await ctx.close();
+    }
+  });
 });
