@@ -125,7 +125,7 @@ export class StreamCore {
     // pending buffer (zlib, memLevel 8), whatever this write's size
     if (!this.inflate) return inputLeft + (inputLeft >>> 4) + 64 * 1024;
     const ratio = this.bytesIn > 0 && this.bytesOut > 0 ? this.bytesOut / this.bytesIn : FIRST_RATIO;
-    return Math.ceil(inputLeft * ratio * 1.125) + 1024;
+    return Math.ceil(inputLeft * ratio * 1.25) + 1024;
   }
 
   /**
@@ -134,15 +134,17 @@ export class StreamCore {
    * where node:zlib's output buffers end, so that output emitted before an
    * error is what node would have pushed.
    */
-  private room(inputLeft: number): Buffer {
+  private room(inputLeft: number, afterMore: boolean): Buffer {
     const cs = this.chunkSize;
     const node = this.trailing === 'node';
     const toBoundary = cs - (this.bytesOut % cs);
-    let want = Math.min(Math.max(this.expected(inputLeft), cs), MAX_WINDOW);
+    // after a full window the data outgrew the estimate: no small windows now
+    let want = Math.min(Math.max(this.expected(inputLeft), cs, afterMore ? REUSE_ROOM : 0), MAX_WINDOW);
     if (node && want < toBoundary) want = toBoundary; // chunkSize above MAX_WINDOW
     // the rest of the window is used if it holds this write's expected output
     // (or 64 KiB of it): a small rest would cost extra round trips
-    if (this.out.length - this.outPos < (node ? toBoundary : Math.max(MIN_ROOM, Math.min(want, Math.max(cs, REUSE_ROOM))))) {
+    const enough = Math.max(MIN_ROOM, Math.min(want, Math.max(cs, REUSE_ROOM)));
+    if (this.out.length - this.outPos < (node ? Math.max(toBoundary, enough) : enough)) {
       this.out = Buffer.allocUnsafe(want);
       this.outPos = 0;
     }
@@ -221,8 +223,9 @@ export class StreamCore {
     const opFlags = this.inflate ? (flush === 'finish' ? ZIP_F_FINISH : 0) | (node ? ZIP_F_STOP_AT_END : 0) : ZIP_FLUSH[flush];
     const outAtWrite = this.bytesOut;
     let offset = 0;
+    let afterMore = false;
     for (;;) {
-      const dst = this.room(chunk.byteLength - offset);
+      const dst = this.room(chunk.byteLength - offset, afterMore);
       let r: StreamStepResult;
       try {
         r = await this.host.run<StreamStepResult>(op, { handle, src: chunk.subarray(offset), dst, opFlags });
@@ -250,6 +253,7 @@ export class StreamCore {
       // member in a later write: only the engine knows; ended = finished.
       if (stopped) return;
       if (r.end && (!this.inflate || flush === 'finish')) this.ended = true;
+      afterMore = r.more;
       if (r.more) continue;
       if (offset < chunk.byteLength && !this.ended) {
         if (r.consumed === 0 && r.produced === 0) throw new WarpdriveError('ERR_DEVICE', 'the zip engine made no progress');

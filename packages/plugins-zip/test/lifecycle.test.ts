@@ -8,6 +8,7 @@ import { createContext, type CloseHook, type PluginHost, type PinFn, type SqeWri
 import zip from '../src/index.js';
 import { compressCodec, decompressCodec, streamDeflateCodec, streamInitCodec } from '../src/codec.js';
 import { LiveStreams } from '../src/live-streams.js';
+import { kNodeDecompressStream, type NodeStreams } from '../src/node-compat.js';
 import { OP } from '../src/opcodes.js';
 import { decompressParams } from '../src/options.js';
 import { StreamCore } from '../src/stream-core.js';
@@ -210,6 +211,7 @@ describe('stream output windows', () => {
       for (const [kind, input, stream, op] of [
         ['decompress', packed, ctx.createDecompressStream({ chunkSize: 1000 }), OP.streamInflate],
         ['compress', text, ctx.createCompressStream({ chunkSize: 1000, level: 6 }), OP.streamDeflate],
+        ['decompress, node mode (the facade)', packed, (ctx as unknown as NodeStreams)[kNodeDecompressStream]({ chunkSize: 1000 }), OP.streamInflate],
       ] as const) {
         run.mockClear();
         const sizes: number[] = [];
