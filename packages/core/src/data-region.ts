@@ -9,7 +9,8 @@
  *
  * The allocator is first-fit over a sorted free list of 64-byte-aligned
  * extents, coalesced on free: requests are few and short-lived, so
- * simplicity beats cleverness here.
+ * simplicity beats cleverness here. The first 64 bytes are never handed
+ * out, so no buffer sits at offset 0 (the no-SVA spelling of NULL).
  */
 import { WarpdriveError } from './errors.js';
 
@@ -36,7 +37,9 @@ export class DataRegion {
   constructor(ring: ArrayBuffer, offset: number, size: number) {
     this.bytes = new Uint8Array(ring, offset, size);
     this.size = size;
-    this.freeStart.push(0);
+    // Offset 0 is never handed out: engines may then read an address of 0
+    // as "no buffer" (as NULL with SVA) in both modes.
+    this.freeStart.push(ALIGN);
     this.freeEnd.push(size - (size % ALIGN));
   }
 
@@ -49,7 +52,7 @@ export class DataRegion {
 
   /** Largest single request the region can ever hold next to the caller's own buffers. */
   get capacity(): number {
-    return this.size - (this.size % ALIGN) - this.userBytes;
+    return this.size - (this.size % ALIGN) - ALIGN - this.userBytes;
   }
 
   /**

@@ -221,3 +221,44 @@ describe.skipIf(!hasDevice)(`crypto on kernel device ${DEVICE}, byte-identical w
     await Promise.all([...sessions, ...ref].map((x) => x.close()));
   });
 });
+
+describe.skipIf(!hasDevice)(`plugin-crypto on ${DEVICE} in no-SVA mode (dataRegion)`, () => {
+  it('one-shot, sessions, streams and tag failures through the data region match the SVA queue', async () => {
+    const nosva = await createContext({ plugins: [crypto()], device: DEVICE, depth: 32, dataRegion: 1 << 20 });
+    const sva = await openKernel();
+    try {
+      const data = randomBytes(70_001);
+      const aad = randomBytes(33);
+      for (const alg of ['aes-256-gcm', 'aes-128-ctr', 'aes-192-cbc']) {
+        const o = { alg, key: keyOf(alg), iv: alg.endsWith('gcm') ? iv12 : iv16, ...(alg.endsWith('gcm') ? { aad } : {}) };
+        const a = await nosva.encrypt(data, o);
+        expect(join(a).equals(join(await sva.encrypt(data, o)))).toBe(true);
+        expect((await nosva.decrypt(a.ciphertext, { ...o, ...(a.tag ? { tag: a.tag } : {}) })).equals(data)).toBe(true);
+      }
+      expect((await nosva.digest(data, { alg: 'sha256' })).equals(await sva.digest(data, { alg: 'sha256' }))).toBe(true);
+      expect((await nosva.hmac(data, { alg: 'hmac-sha256', key })).equals(await sva.hmac(data, { alg: 'hmac-sha256', key }))).toBe(true);
+      // a GCM tag failure: typed error, and the caller's out stays zeroed
+      const { ciphertext, tag } = await nosva.encrypt(data, gcm);
+      const bad = Buffer.from(tag!);
+      bad[0] = bad[0]! ^ 1;
+      const out = Buffer.alloc(data.length, 0xaa);
+      await expect(nosva.decrypt(ciphertext, { ...gcm, tag: bad, out })).rejects.toMatchObject({ code: 'ERR_AUTH_FAILED' });
+      expect(out.equals(Buffer.alloc(data.length))).toBe(true);
+      // a session: several messages, then a hash session in two updates
+      const s = await nosva.createCipherSession({ alg: 'aes-256-gcm', key });
+      const r = await s.encrypt(data, { iv: iv12 });
+      expect(join(r).equals(join(await sva.encrypt(data, gcm)))).toBe(true);
+      await s.close();
+      const h = await nosva.createHashSession({ alg: 'sha256' });
+      await h.update(data.subarray(0, 1000));
+      await h.update(data.subarray(1000));
+      const d = await h.digest();
+      expect(d.equals(await sva.digest(data, { alg: 'sha256' }))).toBe(true);
+      await h.close();
+      expect(nosva.stats().bytesCopied).toBeGreaterThan(0);
+    } finally {
+      await nosva.close();
+      await sva.close();
+    }
+  });
+});
