@@ -146,7 +146,7 @@ export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unkno
       sqe.opcode(opcode);
       if (r.param !== undefined) {
         if (r.aad !== undefined) {
-          const a = pin(r.aad, 'aad');
+          const a = pin(r.aad, 'aad', 'read');
           const w = words(r.param);
           w[W.AAD_LO] = a >>> 0;
           w[W.AAD_HI] = Math.floor(a / TWO_32);
@@ -154,8 +154,8 @@ export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unkno
         }
         sqe.paramAddr(pin(r.param, 'param')).paramLen(paramLength(r.param));
       }
-      if (r.src !== undefined && r.src.byteLength > 0) sqe.srcAddr(pin(r.src, 'data')).srcLen(r.src.byteLength);
-      if (r.dst !== undefined && r.dstLen > 0) sqe.dstAddr(pin(r.dst, 'out')).dstLen(r.dstLen);
+      if (r.src !== undefined && r.src.byteLength > 0) sqe.srcAddr(pin(r.src, 'data', 'read')).srcLen(r.src.byteLength);
+      if (r.dst !== undefined && r.dstLen > 0) sqe.dstAddr(pin(r.dst, 'out', 'write')).dstLen(r.dstLen);
       if (r.handle !== 0) sqe.ctxAddr(r.handle);
     },
     complete(cqe: Cqe, r: CryptoRequest): unknown {
