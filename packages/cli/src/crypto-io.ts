@@ -37,6 +37,20 @@ export interface Sink {
   abort(): Promise<void>;
 }
 
+/**
+ * Run `work` into `sink`, then publish it; on any failure abort it (no
+ * partial output left behind) and rethrow.
+ */
+export async function writeInto(sink: Sink, work: (stream: Sink['stream']) => Promise<void>): Promise<void> {
+  try {
+    await work(sink.stream);
+    await sink.commit();
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+}
+
 /** Write straight to stdout (output that may appear as it is produced). */
 export function stdoutSink(io: CommandIo): Sink {
   return { stream: io.stdout as Writable, commit: async () => {}, abort: async () => {} };

@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { UsageError, type Command } from '../command.js';
-import { fileSink, HoldTail, openInput, stagedStdoutSink, stdoutSink } from '../crypto-io.js';
+import { fileSink, HoldTail, openInput, stagedStdoutSink, stdoutSink, writeInto } from '../crypto-io.js';
 import { cryptoContext, parseCipherArgs } from './encrypt.js';
 
 const usage = `Usage: warpdrive decrypt --alg ALG --key-file K --iv HEX [--aad-file F] [--tag-length N] [-o OUT] [IN]
@@ -38,14 +38,10 @@ export const decryptCommand: Command = {
         const source = await openInput(a.input);
         // GCM plaintext is unauthenticated until the end: never straight to stdout.
         const sink = a.output !== undefined ? fileSink(a.output) : gcm ? stagedStdoutSink(io) : stdoutSink(io);
-        try {
-          if (gcm) await pipeline(source, new HoldTail(a.tagLength, (tag) => decipher.setAuthTag(tag)), decipher, sink.stream, { end: false });
-          else await pipeline(source, decipher, sink.stream, { end: false });
-          await sink.commit();
-        } catch (err) {
-          await sink.abort();
-          throw err;
-        }
+        await writeInto(sink, (out) =>
+          gcm
+            ? pipeline(source, new HoldTail(a.tagLength, (tag) => decipher.setAuthTag(tag)), decipher, out, { end: false })
+            : pipeline(source, decipher, out, { end: false }));
       } finally {
         await session.close();
       }

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createContext } from '@warpdrive/core';
 import { UsageError, type Command } from '../command.js';
-import { fileSink, openInput, stdoutSink } from '../crypto-io.js';
+import { fileSink, openInput, stdoutSink, writeInto } from '../crypto-io.js';
 
 const usage = `Usage: warpdrive encrypt --alg ALG --key-file K --iv HEX [--aad-file F] [--tag-length N] [-o OUT] [IN]
 
@@ -91,14 +91,10 @@ export const encryptCommand: Command = {
         const cipher = session.createEncryptStream({ iv: a.iv, aad: a.aad, ...(gcm ? { tagLength: a.tagLength } : {}) });
         const source = await openInput(a.input);
         const sink = a.output === undefined ? stdoutSink(io) : fileSink(a.output);
-        try {
-          await pipeline(source, cipher, sink.stream, { end: false });
-          if (gcm) await new Promise<void>((resolve, reject) => sink.stream.write(cipher.getAuthTag(), (err) => (err ? reject(err) : resolve())));
-          await sink.commit();
-        } catch (err) {
-          await sink.abort();
-          throw err;
-        }
+        await writeInto(sink, async (out) => {
+          await pipeline(source, cipher, out, { end: false });
+          if (gcm) await new Promise<void>((resolve, reject) => out.write(cipher.getAuthTag(), (err) => (err ? reject(err) : resolve())));
+        });
       } finally {
         await session.close();
       }
