@@ -108,11 +108,13 @@ describe.skipIf(!hasDevice)(`kernel device ${DEVICE}`, () => {
     // The fd stays readable (level-triggered POLLIN) while the CQEs sit there.
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 500));
     const wall = performance.now() - t0;
     const d = process.cpuUsage(cpu0);
     const used = (d.user + d.system) / 1000; // ms
-    expect(used).toBeLessThan(wall * 0.6);
+    // A spinning watcher keeps the JS thread busy: ≈ 1.0 of wall time. The
+    // margin leaves room for vitest's own threads on a loaded TCG guest.
+    expect(used).toBeLessThan(wall * 0.85);
     q.cqeSeen(first);
     const second = await q.waitCqe();
     expect(second.userData).toBe(12n);
