@@ -223,23 +223,15 @@ int wdc_cipher_setkey(struct wdc_cstate *s, const u8 *key, u32 key_len)
 /* GHASH the AAD straight from descriptor memory, a chunk at a time. */
 static int wdc_ghash_aad(struct wd_queue *q, struct wdc_cstate *s, u64 addr, u32 len)
 {
-	u8 *buf = q->crypto->buf;
-	u32 off, n;
 	int ret;
 
 	if (wd_range_faults(q, addr, len))
 		return -EFAULT;
-	for (off = 0; off < len; off += n) {
-		if (wd_should_abort(q))
-			return -ECANCELED;
-		n = min_t(u32, len - off, WDC_CHUNK);
-		ret = wd_mem_read(q, buf, addr + off, n);
-		if (!ret)
-			ret = wdc_ghash(s, buf, n);
-		if (ret)
-			return ret;
-		cond_resched();
-	}
+	/* the same chunked read-and-update as a hash; then account for it */
+	ret = wdc_hash_update(q, s->gdesc, addr, len);
+	if (ret)
+		return ret;
+	s->gfed = (s->gfed + len) % 16;
 	s->aad_len = len;
 	return wdc_ghash_pad(s);
 }
