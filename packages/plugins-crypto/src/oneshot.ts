@@ -76,14 +76,17 @@ const encryptDone = (tagLen: number) => (cqe: Cqe, r: CryptoRequest<EncryptResul
 
 const plainDone = (cqe: Cqe, r: CryptoRequest<Buffer>): Buffer => prefix(r.dst!, cqe.produced);
 
-/** Request of `ctx.encrypt`. */
-export function encryptRequest(data: unknown, options: unknown): CryptoRequest<EncryptResult> {
+/** The arguments encrypt and decrypt share, checked in the same order. */
+function cipherCommon(data: unknown, options: unknown) {
   const o = optionsObject(options);
   const info = cipherInfo(o.alg);
   const src = input(data);
-  const key = cipherKey(o.key, info);
-  const iv = cipherIv(o.iv, info);
-  const aad = cipherAad(o.aad, info);
+  return { o, info, src, key: cipherKey(o.key, info), iv: cipherIv(o.iv, info), aad: cipherAad(o.aad, info) };
+}
+
+/** Request of `ctx.encrypt`. */
+export function encryptRequest(data: unknown, options: unknown): CryptoRequest<EncryptResult> {
+  const { o, info, src, key, iv, aad } = cipherCommon(data, options);
   const tagLen = tagLength(o.tagLength, info);
   const pad = padding(o.padding, info);
   if (!pad && src.byteLength % 16) throw argError('data', `\`data\` must be a multiple of 16 bytes for ${info.name} without padding, got ${src.byteLength}`);
@@ -99,12 +102,7 @@ export function encryptRequest(data: unknown, options: unknown): CryptoRequest<E
 
 /** Request of `ctx.decrypt`. */
 export function decryptRequest(data: unknown, options: unknown): CryptoRequest<Buffer> {
-  const o = optionsObject(options);
-  const info = cipherInfo(o.alg);
-  const src = input(data);
-  const key = cipherKey(o.key, info);
-  const iv = cipherIv(o.iv, info);
-  const aad = cipherAad(o.aad, info);
+  const { o, info, src, key, iv, aad } = cipherCommon(data, options);
   const tag = cipherTag(o.tag, info);
   const pad = padding(o.padding, info);
   if (info.mode === 'cbc' && src.byteLength % 16) throw argError('data', `\`data\` must be a multiple of 16 bytes to decrypt ${info.name}, got ${src.byteLength}`);

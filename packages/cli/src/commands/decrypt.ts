@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { UsageError, type Command } from '../command.js';
 import { fileSink, HoldTail, openInput, stagedStdoutSink, stdoutSink, writeInto } from '../crypto-io.js';
-import { cryptoContext, parseCipherArgs } from './encrypt.js';
+import { parseCipherArgs, withCipherSession } from './encrypt.js';
 
 const usage = `Usage: warpdrive decrypt --alg ALG --key-file K --iv HEX [--aad-file F] [--tag-length N] [-o OUT] [IN]
 
@@ -26,28 +26,20 @@ export const decryptCommand: Command = {
   usage,
   async run(argv, io) {
     const a = await parseCipherArgs(argv);
-    const ctx = await cryptoContext();
-    try {
-      const gcm = a.alg.toLowerCase().endsWith('-gcm');
-      // Checked before reading: the tag is held back from the end of the input.
+    // Checked before reading: the tag is held back from the end of the input.
+    const checkTagLength = async (gcm: boolean): Promise<void> => {
       const { GCM_TAG_LENGTHS } = await import('@warpdrive/plugin-crypto'); // loaded on demand, as in cryptoContext
       if (gcm && !GCM_TAG_LENGTHS.includes(a.tagLength)) throw new UsageError(`--tag-length must be one of ${GCM_TAG_LENGTHS.join(', ')}, got ${a.tagLength}`);
-      const session = await ctx.createCipherSession({ alg: a.alg, key: a.key, ...(a.padding ? {} : { padding: false }) });
-      try {
-        const decipher = session.createDecryptStream({ iv: a.iv, aad: a.aad });
-        const source = await openInput(a.input);
-        // GCM plaintext is unauthenticated until the end: never straight to stdout.
-        const sink = a.output !== undefined ? fileSink(a.output) : gcm ? stagedStdoutSink(io) : stdoutSink(io);
-        await writeInto(sink, (out) =>
-          gcm
-            ? pipeline(source, new HoldTail(a.tagLength, (tag) => decipher.setAuthTag(tag)), decipher, out, { end: false })
-            : pipeline(source, decipher, out, { end: false }));
-      } finally {
-        await session.close();
-      }
-      return 0;
-    } finally {
-      await ctx.close();
-    }
+    };
+    return withCipherSession(a, async (session, gcm) => {
+      const decipher = session.createDecryptStream({ iv: a.iv, aad: a.aad });
+      const source = await openInput(a.input);
+      // GCM plaintext is unauthenticated until the end: never straight to stdout.
+      const sink = a.output !== undefined ? fileSink(a.output) : gcm ? stagedStdoutSink(io) : stdoutSink(io);
+      await writeInto(sink, (out) =>
+        gcm
+          ? pipeline(source, new HoldTail(a.tagLength, (tag) => decipher.setAuthTag(tag)), decipher, out, { end: false })
+          : pipeline(source, decipher, out, { end: false }));
+    }, checkTagLength);
   },
 };

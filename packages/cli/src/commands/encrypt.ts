@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createContext } from '@warpdrive/core';
+import type { CipherSession } from '@warpdrive/plugin-crypto';
 import { UsageError, type Command } from '../command.js';
 import { fileSink, openInput, stdoutSink, writeInto } from '../crypto-io.js';
 
@@ -77,30 +78,46 @@ export async function cryptoContext() {
   return createContext({ plugins: [crypto()] });
 }
 
+/**
+ * Open the crypto context and a cipher session for `a`, run `body` on it,
+ * and close both whatever happens. `check` runs before the session opens
+ * (argument checks that need the plugin).
+ */
+export async function withCipherSession(
+  a: CipherArgs,
+  body: (session: CipherSession, gcm: boolean) => Promise<void>,
+  check?: (gcm: boolean) => Promise<void>,
+): Promise<number> {
+  const ctx = await cryptoContext();
+  try {
+    const gcm = a.alg.toLowerCase().endsWith('-gcm');
+    await check?.(gcm);
+    const session = await ctx.createCipherSession({ alg: a.alg, key: a.key, ...(a.padding ? {} : { padding: false }) });
+    try {
+      await body(session, gcm);
+    } finally {
+      await session.close();
+    }
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
 export const encryptCommand: Command = {
   name: 'encrypt',
   summary: 'encrypt a file or stdin (AES-GCM/CTR/CBC)',
   usage,
   async run(argv, io) {
     const a = await parseCipherArgs(argv);
-    const ctx = await cryptoContext();
-    try {
-      const gcm = a.alg.toLowerCase().endsWith('-gcm');
-      const session = await ctx.createCipherSession({ alg: a.alg, key: a.key, ...(a.padding ? {} : { padding: false }) });
-      try {
-        const cipher = session.createEncryptStream({ iv: a.iv, aad: a.aad, ...(gcm ? { tagLength: a.tagLength } : {}) });
-        const source = await openInput(a.input);
-        const sink = a.output === undefined ? stdoutSink(io) : fileSink(a.output);
-        await writeInto(sink, async (out) => {
-          await pipeline(source, cipher, out, { end: false });
-          if (gcm) await new Promise<void>((resolve, reject) => out.write(cipher.getAuthTag(), (err) => (err ? reject(err) : resolve())));
-        });
-      } finally {
-        await session.close();
-      }
-      return 0;
-    } finally {
-      await ctx.close();
-    }
+    return withCipherSession(a, async (session, gcm) => {
+      const cipher = session.createEncryptStream({ iv: a.iv, aad: a.aad, ...(gcm ? { tagLength: a.tagLength } : {}) });
+      const source = await openInput(a.input);
+      const sink = a.output === undefined ? stdoutSink(io) : fileSink(a.output);
+      await writeInto(sink, async (out) => {
+        await pipeline(source, cipher, out, { end: false });
+        if (gcm) await new Promise<void>((resolve, reject) => out.write(cipher.getAuthTag(), (err) => (err ? reject(err) : resolve())));
+      });
+    });
   },
 };
