@@ -19,7 +19,9 @@ enum wdc_op {
 	WDC_OP_SESSION_CIPHER	= 0x44,	/* ctx_addr = handle; message or stream step */
 	WDC_OP_SESSION_HASH	= 0x45,	/* ctx_addr = handle; update [+ final] */
 	WDC_OP_INFO		= 0x46,	/* dst = text: OpenSSL version and origin; aux = live sessions */
-	WDC_OP_LAST		= 0x46,
+	WDC_OP_SESSION_BATCH	= 0x47,	/* ctx_addr = cipher handle; src = entry table: whole messages */
+	WDC_OP_DIGEST_BATCH	= 0x48,	/* src = entry table: one-shot SHA / HMAC of each entry */
+	WDC_OP_LAST		= 0x48,
 };
 
 enum wdc_alg {
@@ -65,6 +67,44 @@ struct wdc_param {
 _Static_assert(sizeof(struct wdc_param) == 48, "param header is 48 bytes");
 _Static_assert(offsetof(struct wdc_param, aad_addr) == 16, "aad_addr at 16");
 _Static_assert(offsetof(struct wdc_param, tag) == 32, "tag at 32");
+
+/*
+ * Batches (WDC_OP_SESSION_BATCH, WDC_OP_DIGEST_BATCH): one SQE carries many
+ * independent whole messages, so the per-descriptor cost (ring slot, session
+ * lookup, doorbell, completion, JS encode/decode) is paid once per batch.
+ *
+ *   sqe.src_addr  -> struct wdc_batch_entry[sqe.src_len], 1..WDC_BATCH_MAX
+ *   sqe.dst_addr, dst_len, op_flags, flags, aux: 0
+ *   sqe.ctx_addr  SESSION_BATCH: the cipher session; DIGEST_BATCH: 0
+ *   param block   alg; flags DECRYPT/NOPAD only (INIT|FINAL are implied);
+ *                 iv_len 0 (IVs are per entry); GCM: tag_len and the AAD,
+ *                 shared by every message; DIGEST_BATCH: the HMAC key.
+ *
+ * Whole-SQE faults (bad fields, bad handle, unreadable table) fail the CQE
+ * and no entry is touched. Otherwise every entry runs, in order, each with
+ * the checks of its single-message opcode; its outcome is written back into
+ * the entry (status, produced). cqe.status = 0, cqe.consumed = entries run,
+ * cqe.produced = total bytes produced, cqe.aux = entries that failed.
+ */
+#define WDC_BATCH_MAX	1024
+
+struct wdc_batch_entry {
+	__u64 src_addr;
+	__u64 dst_addr;
+	__u64 iv_addr;		/* SESSION_BATCH: iv_len bytes; DIGEST_BATCH: 0 */
+	__u64 tag_addr;		/* GCM: tag_len bytes, read to decrypt, written by encrypt; else 0 */
+	__u32 src_len;
+	__u32 dst_len;
+	__u16 iv_len;
+	__u16 resv0;		/* must be zero */
+	__s32 status;		/* out: 0 or -errno of this message (any value in) */
+	__u32 produced;		/* out: bytes written to dst */
+	__u32 resv1;		/* must be zero */
+	__u64 resv2;		/* must be zero */
+};
+
+_Static_assert(sizeof(struct wdc_batch_entry) == 64, "batch entry is 64 bytes");
+_Static_assert(offsetof(struct wdc_batch_entry, status) == 44, "status at 44");
 
 /* The parsed request, pointers into the param block. */
 struct wdc_req {

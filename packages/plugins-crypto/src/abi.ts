@@ -13,6 +13,8 @@ export const OP = {
   SESSION_CIPHER: 0x44,
   SESSION_HASH: 0x45,
   INFO: 0x46,
+  SESSION_BATCH: 0x47,
+  DIGEST_BATCH: 0x48,
 } as const;
 
 /** `wdc_param.flags`. */
@@ -32,6 +34,26 @@ export const PARAM = {
   TAG: 32,
   HEADER: 48,
 } as const;
+
+/** `struct wdc_batch_entry` field offsets (64 bytes an entry; see crypto_engine.h). */
+export const ENTRY = {
+  SRC_ADDR: 0,
+  DST_ADDR: 8,
+  IV_ADDR: 16,
+  TAG_ADDR: 24,
+  SRC_LEN: 32,
+  DST_LEN: 36,
+  IV_LEN: 40,
+  RESV0: 42,
+  STATUS: 44,
+  PRODUCED: 48,
+  RESV1: 52,
+  RESV2: 56,
+  SIZE: 64,
+} as const;
+
+/** Most entries one batch SQE may carry. */
+export const BATCH_MAX = 1024;
 
 /** Engine limits. */
 export const LIMITS = { TAG_MAX: 16, IV_MAX: 128, KEY_MAX: 1024 } as const;
