@@ -186,6 +186,13 @@ QueueCore::Claim QueueCore::ClaimBatch(WorkerBatch& b, uint32_t* count) {
   uint32_t used = cq_reserved_ - cq_head_->load(std::memory_order_acquire);
   if (used >= cq_entries_) return Claim::kCqFull;  // also a head beyond the tail
   uint32_t n = tail - sq_next_;
+  // At most a fair share of what is pending (rounded up): the byte budget
+  // below only sees src_len/dst_len, which do not measure every request (a
+  // crypto batch descriptor carries an entry count), so with few requests
+  // pending the others are left for the next worker instead of all running
+  // here one after another.
+  uint32_t workers = device_->config().workers;
+  if (workers > 1 && n > 1) n = (n + workers - 1) / workers;
   if (n > cq_entries_ - used) n = cq_entries_ - used;
   if (n > kBatchMax) n = kBatchMax;
   const wd_sqe* sqes = ring_->Sqes();

@@ -293,10 +293,17 @@ void wdc_cipher_state_free(struct wdc_cipher_state *s)
 	free(s);
 }
 
-static int message(struct wdc_cipher_state *s, const struct wdc_req *r, __u32 *produced)
+/*
+ * A lease: one prepared context of the session's pool (or a new one if the
+ * pool is empty) for whole messages, returned afterwards. A batch takes one
+ * lease for all its messages: one lock round trip instead of one per message.
+ */
+int wdc_cipher_lease(struct wdc_cipher_state *s, __u32 alg, int enc, struct wdc_cipher_lease *l)
 {
-	int enc = !(r->p->flags & WDC_F_DECRYPT), ret;
 	struct pooled pc = { 0 };
+
+	if (alg != s->alg)
+		return -EINVAL;
 
 	pthread_mutex_lock(&s->lock);
 	if (s->n[enc])
@@ -304,16 +311,50 @@ static int message(struct wdc_cipher_state *s, const struct wdc_req *r, __u32 *p
 	pthread_mutex_unlock(&s->lock);
 	if (!pc.c && keyed(&pc, s, enc))
 		return -ENOMEM;
-	ret = start(pc.c, &pc.ivlen, r, enc);
-	if (!ret)
-		ret = step(pc.c, r, enc, produced);
+	l->s = s;
+	l->ctx = pc.c;
+	l->ivlen = pc.ivlen;
+	l->enc = enc;
+	return 0;
+}
+
+void wdc_cipher_unlease(struct wdc_cipher_lease *l)
+{
+	struct wdc_cipher_state *s = l->s;
+	struct pooled pc = { l->ctx, l->ivlen };
+
 	pthread_mutex_lock(&s->lock);
-	if (s->n[enc] < POOL_MAX) {
-		s->pool[enc][s->n[enc]++] = pc;
+	if (s->n[l->enc] < POOL_MAX) {
+		s->pool[l->enc][s->n[l->enc]++] = pc;
 		pc.c = NULL;
 	}
 	pthread_mutex_unlock(&s->lock);
 	EVP_CIPHER_CTX_free(pc.c);
+	l->ctx = NULL;
+}
+
+/* One whole message (r checked by the caller) on a leased context. */
+int wdc_cipher_leased_message(struct wdc_cipher_lease *l, const struct wdc_req *r, __u32 *produced)
+{
+	int enc = !(r->p->flags & WDC_F_DECRYPT), ret;
+
+	if (enc != l->enc)
+		return -EINVAL;
+	ret = start(l->ctx, &l->ivlen, r, enc);
+	if (!ret)
+		ret = step(l->ctx, r, enc, produced);
+	return ret;
+}
+
+static int message(struct wdc_cipher_state *s, const struct wdc_req *r, __u32 *produced)
+{
+	struct wdc_cipher_lease l;
+	int ret = wdc_cipher_lease(s, r->p->alg, !(r->p->flags & WDC_F_DECRYPT), &l);
+
+	if (ret)
+		return ret;
+	ret = wdc_cipher_leased_message(&l, r, produced);
+	wdc_cipher_unlease(&l);
 	return ret;
 }
 

@@ -83,8 +83,9 @@ _Static_assert(offsetof(struct wdc_param, tag) == 32, "tag at 32");
  * Whole-SQE faults (bad fields, bad handle, unreadable table) fail the CQE
  * and no entry is touched. Otherwise every entry runs, in order, each with
  * the checks of its single-message opcode; its outcome is written back into
- * the entry (status, produced). cqe.status = 0, cqe.consumed = entries run,
- * cqe.produced = total bytes produced, cqe.aux = entries that failed.
+ * the entry (status, produced). cqe.status = 0, cqe.aux = entries that
+ * failed, cqe.consumed/produced = bytes read/written by the entries that
+ * succeeded (each sum saturates at 2^32 - 1).
  */
 #define WDC_BATCH_MAX	1024
 
@@ -129,6 +130,16 @@ struct wdc_cipher_state;
 struct wdc_cipher_state *wdc_cipher_state_new(__u32 alg, const unsigned char *key, __u32 key_len);
 void wdc_cipher_state_free(struct wdc_cipher_state *s);
 int wdc_cipher_session(struct wdc_cipher_state *s, const struct wdc_req *r, __u32 *produced);
+/* A prepared context of a session, held for several whole messages. */
+struct wdc_cipher_lease {
+	struct wdc_cipher_state *s;
+	void *ctx;		/* EVP_CIPHER_CTX, keyed */
+	__u16 ivlen;
+	int enc;
+};
+int wdc_cipher_lease(struct wdc_cipher_state *s, __u32 alg, int enc, struct wdc_cipher_lease *l);
+int wdc_cipher_leased_message(struct wdc_cipher_lease *l, const struct wdc_req *r, __u32 *produced);
+void wdc_cipher_unlease(struct wdc_cipher_lease *l);
 
 /* hash.c */
 int wdc_alg_is_hash(__u32 alg);
@@ -145,5 +156,16 @@ int wdc_session_open(const struct wdc_req *r, __u64 *handle);
 int wdc_session_close(__u64 handle);
 int wdc_session_run(__u64 handle, __u8 opcode, const struct wdc_req *r, __u32 *produced);
 __u32 wdc_session_live(void);
+int wdc_session_batch(__u64 handle, const struct wdc_param *p, struct wdc_batch_entry *e, __u32 n,
+		      struct wd_cqe *cqe);
+
+/* engine.c: the checks of one whole message, shared with batch entries */
+int wdc_check_message(const struct wdc_req *r, int need_key);
+int wdc_check_digest(const struct wdc_req *r);
+
+/* batch.c */
+int wdc_cipher_batch(struct wdc_cipher_state *s, const struct wdc_param *p, struct wdc_batch_entry *e,
+		     __u32 n, struct wd_cqe *cqe);
+int wdc_digest_batch(const struct wdc_req *r, struct wdc_batch_entry *e, __u32 n, struct wd_cqe *cqe);
 
 #endif /* WD_CRYPTO_ENGINE_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The crypto engine's entry point: parse and validate the SQE and its
- * parameter block, then dispatch (opcodes 0x40-0x46 of the crypto range).
+ * parameter block, then dispatch (opcodes 0x40-0x48 of the crypto range).
  * Nothing is written to dst unless every field checked out and dst can hold
  * the whole result.
  */
@@ -37,7 +37,7 @@ static int parse(const struct wd_sqe *sqe, struct wdc_req *r)
 }
 
 /* A whole message (one-shot or session message): fields, then room. */
-static int check_message(const struct wdc_req *r, int need_key)
+int wdc_check_message(const struct wdc_req *r, int need_key)
 {
 	int ret;
 
@@ -49,7 +49,7 @@ static int check_message(const struct wdc_req *r, int need_key)
 	return wdc_cipher_out_bound(r->p->alg, r->p->flags, r->src_len) > r->dst_len ? -ENOSPC : 0;
 }
 
-static int check_digest(const struct wdc_req *r)
+int wdc_check_digest(const struct wdc_req *r)
 {
 	const struct wdc_param *p = r->p;
 
@@ -82,6 +82,35 @@ static int info(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 	return 0;
 }
 
+/*
+ * The fields of a batch SQE and of its shared parameter block; entries are
+ * checked one by one as they run (batch.c).
+ */
+static int check_batch(const struct wd_sqe *sqe, const struct wdc_req *r)
+{
+	const struct wdc_param *p = r->p;
+	struct wdc_param whole = *p;
+	struct wdc_req one = *r;
+
+	if (sqe->dst_addr || sqe->dst_len || !sqe->src_len || sqe->src_len > WDC_BATCH_MAX)
+		return -EINVAL;
+	if (!sqe->src_addr)
+		return -EFAULT;
+	if (p->iv_len)
+		return -EINVAL;
+	/* The shared fields, checked as those of a message with no data. */
+	one.p = &whole;
+	one.src_len = 0;
+	one.dst_len = ~0U;
+	if (sqe->opcode == WDC_OP_DIGEST_BATCH)
+		return sqe->ctx_addr ? -EINVAL : wdc_check_digest(&one);
+	if (p->key_len || (p->flags & ~(WDC_F_DECRYPT | WDC_F_NOPAD)))
+		return -EINVAL;
+	whole.flags |= WDC_F_INIT | WDC_F_FINAL;
+	whole.iv_len = wdc_alg_is_gcm(p->alg) ? 12 : 16;
+	return wdc_cipher_check(&one, 0);
+}
+
 static int dispatch(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 {
 	struct wdc_req r;
@@ -96,12 +125,12 @@ static int dispatch(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 		return ret;
 	switch (sqe->opcode) {
 	case WDC_OP_CIPHER:
-		ret = sqe->ctx_addr ? -EINVAL : check_message(&r, 1);
+		ret = sqe->ctx_addr ? -EINVAL : wdc_check_message(&r, 1);
 		if (!ret)
 			ret = wdc_cipher_oneshot(&r, &produced);
 		break;
 	case WDC_OP_DIGEST:
-		ret = sqe->ctx_addr ? -EINVAL : check_digest(&r);
+		ret = sqe->ctx_addr ? -EINVAL : wdc_check_digest(&r);
 		if (!ret)
 			ret = wdc_digest_oneshot(&r, &produced);
 		break;
@@ -118,10 +147,18 @@ static int dispatch(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 	case WDC_OP_SESSION_CIPHER:
 		ret = wdc_cipher_check(&r, 0);
 		if (!ret && (r.p->flags & WDC_F_INIT) && (r.p->flags & WDC_F_FINAL))
-			ret = check_message(&r, 0);
+			ret = wdc_check_message(&r, 0);
 		if (!ret)
 			ret = wdc_session_run(sqe->ctx_addr, sqe->opcode, &r, &produced);
 		break;
+	case WDC_OP_SESSION_BATCH:
+	case WDC_OP_DIGEST_BATCH:
+		ret = check_batch(sqe, &r);
+		if (ret)
+			return ret;
+		if (sqe->opcode == WDC_OP_DIGEST_BATCH)
+			return wdc_digest_batch(&r, (void *)(unsigned long)sqe->src_addr, sqe->src_len, cqe);
+		return wdc_session_batch(sqe->ctx_addr, r.p, (void *)(unsigned long)sqe->src_addr, sqe->src_len, cqe);
 	case WDC_OP_SESSION_HASH:
 		if (r.p->key_len || r.p->iv_len || r.p->tag_len || r.p->aad_len || r.p->aad_addr)
 			return -EINVAL;

@@ -130,10 +130,9 @@ int wdc_session_close(__u64 handle)
 	return 0;
 }
 
-int wdc_session_run(__u64 handle, __u8 opcode, const struct wdc_req *r, __u32 *produced)
+/* Take a reference on the live session `handle`, or NULL (-EBADF). */
+static struct slot *acquire(__u64 handle)
 {
-	void *to_free = NULL;
-	int kind = 0, ret;
 	struct slot *s;
 
 	pthread_mutex_lock(&table_lock);
@@ -141,6 +140,27 @@ int wdc_session_run(__u64 handle, __u8 opcode, const struct wdc_req *r, __u32 *p
 	if (s)
 		s->refs++;
 	pthread_mutex_unlock(&table_lock);
+	return s;
+}
+
+/* Drop it; the last use of a closed session frees (zeroizes) its state. */
+static void release(struct slot *s)
+{
+	void *to_free = NULL;
+	int kind = 0;
+
+	pthread_mutex_lock(&table_lock);
+	unref_locked(s, &to_free, &kind);
+	pthread_mutex_unlock(&table_lock);
+	if (to_free)
+		state_free(kind, to_free);
+}
+
+int wdc_session_run(__u64 handle, __u8 opcode, const struct wdc_req *r, __u32 *produced)
+{
+	struct slot *s = acquire(handle);
+	int ret;
+
 	if (!s)
 		return -EBADF;
 	if (opcode == WDC_OP_SESSION_CIPHER && s->kind == KIND_CIPHER) {
@@ -155,11 +175,21 @@ int wdc_session_run(__u64 handle, __u8 opcode, const struct wdc_req *r, __u32 *p
 	} else {
 		ret = -EINVAL;
 	}
-	pthread_mutex_lock(&table_lock);
-	unref_locked(s, &to_free, &kind);
-	pthread_mutex_unlock(&table_lock);
-	if (to_free)
-		state_free(kind, to_free);
+	release(s);
+	return ret;
+}
+
+/* Whole messages of a cipher session: the handle is checked once per batch. */
+int wdc_session_batch(__u64 handle, const struct wdc_param *p, struct wdc_batch_entry *e, __u32 n,
+		      struct wd_cqe *cqe)
+{
+	struct slot *s = acquire(handle);
+	int ret;
+
+	if (!s)
+		return -EBADF;
+	ret = s->kind == KIND_CIPHER ? wdc_cipher_batch(s->state, p, e, n, cqe) : -EBADF;
+	release(s);
 	return ret;
 }
 

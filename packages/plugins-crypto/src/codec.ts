@@ -125,9 +125,8 @@ export function tagOf(p: Buffer, n: number): Buffer {
 
 const TWO_32 = 4294967296;
 
-/** Zero the key material (and tag) of a finished request's block and recycle it. */
-function release(request: CryptoRequest): void {
-  const p = request.param;
+/** Zero the key material of a finished request's block and recycle it. */
+export function releaseParam(p: Buffer | undefined): void {
   if (p === undefined) return;
   const lens = words(p)[W.LENS]!;
   const keyLen = lens & 0xffff;
@@ -138,6 +137,14 @@ function release(request: CryptoRequest): void {
   if ((p as Param).pooled) free.push(p);
 }
 
+/** Point the block at the (pinned) AAD. */
+export function setAad(p: Buffer, addr: number, length: number): void {
+  const w = words(p);
+  w[W.AAD_LO] = addr >>> 0;
+  w[W.AAD_HI] = Math.floor(addr / TWO_32);
+  w[W.AAD_LEN] = length;
+}
+
 /** The codec of `opcode`. */
 export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unknown> {
   return {
@@ -145,13 +152,7 @@ export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unkno
     prep(sqe: SqeWriter, r: CryptoRequest, pin: PinFn): void {
       sqe.opcode(opcode);
       if (r.param !== undefined) {
-        if (r.aad !== undefined) {
-          const a = pin(r.aad, 'aad', 'read');
-          const w = words(r.param);
-          w[W.AAD_LO] = a >>> 0;
-          w[W.AAD_HI] = Math.floor(a / TWO_32);
-          w[W.AAD_LEN] = r.aad.byteLength;
-        }
+        if (r.aad !== undefined) setAad(r.param, pin(r.aad, 'aad', 'read'), r.aad.byteLength);
         sqe.paramAddr(pin(r.param, 'param')).paramLen(paramLength(r.param));
       }
       if (r.src !== undefined && r.src.byteLength > 0) sqe.srcAddr(pin(r.src, 'data', 'read')).srcLen(r.src.byteLength);
@@ -160,7 +161,7 @@ export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unkno
     },
     complete(cqe: Cqe, r: CryptoRequest): unknown {
       if (cqe.status !== 0) {
-        release(r);
+        releaseParam(r.param);
         // The engine already zeroed what it wrote; wipe the whole window
         // anyway so a caller's `out` never holds unauthenticated plaintext.
         if (r.authDecrypt && r.dst !== undefined) r.dst.fill(0, 0, r.dstLen);
@@ -169,7 +170,7 @@ export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unkno
       try {
         return r.done(cqe, r);
       } finally {
-        release(r);
+        releaseParam(r.param);
       }
     },
   };

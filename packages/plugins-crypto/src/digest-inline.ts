@@ -6,8 +6,9 @@
  * back to a fresh request.
  */
 import type { Cqe, PluginHost } from '@warpdrive/core';
-import { hashInfo, input, optionsObject, output, prefix } from './args.js';
+import { hashInfo, hmacKey, input, optionsObject, output, prefix } from './args.js';
 import { batchError } from './batch.js';
+import { batchPlan, batchTable, partRanges, setEntry, type BatchRequest } from './batch-request.js';
 import { fillParam, makeParam, sessionParam, type CryptoRequest } from './codec.js';
 import { argError } from './errors.js';
 import { digestRequest } from './oneshot.js';
@@ -74,21 +75,22 @@ export class InlineDigest {
   }
 
   /**
-   * Many digests in one call: message i's digest goes to
-   * `out[i × digestLength …]`. Inputs are checked first, then the messages
-   * run back to back (inline when all are small, else on queues) and one
-   * promise settles.
+   * Many digests (or HMACs) in one call: message i's digest goes to
+   * `out[i × digestLength …]`. Inputs are checked first; then the batch
+   * runs as DIGEST_BATCH descriptors (inline when small, else queued in
+   * parts) and one promise settles.
    */
-  batch(messages: unknown, options: unknown): Promise<Buffer> {
+  batch(messages: unknown, options: unknown, hmac: boolean): Promise<Buffer> {
     try {
       const o = optionsObject(options);
-      const info = hashInfo(o.alg, false);
-      if (o.key !== undefined) throw argError('key', `\`key\` applies to hmac, not ${info.name}`);
+      const info = hashInfo(o.alg, hmac);
+      const key = hmac ? hmacKey(o.key) : undefined;
+      if (!hmac && o.key !== undefined) throw argError('key', `\`key\` applies to hmac, not ${info.name}`);
       if (!Array.isArray(messages)) throw argError('messages', `\`messages\` must be an array, got ${messages === null ? 'null' : typeof messages}`);
       const n = messages.length, len = info.digestLength;
       const out = prefix(output(o.out, n * len, undefined), n * len);
       const srcs = new Array<Uint8Array>(n);
-      let small = true;
+      let bytes = 0, largest = 0;
       for (let i = 0; i < n; i++) {
         let src: Uint8Array;
         try {
@@ -100,41 +102,27 @@ export class InlineDigest {
         if (src.buffer === out.buffer && src.byteLength > 0 && src.byteOffset < out.byteOffset + out.byteLength && out.byteOffset < src.byteOffset + src.byteLength) {
           throw batchError(argError('out', '`out` overlaps a message of the batch'), i);
         }
-        if (src.byteLength > this.inlineMax) small = false;
         srcs[i] = src;
+        bytes += src.byteLength;
+        if (src.byteLength > largest) largest = src.byteLength;
       }
-      if (!small) {
-        return Promise.all(srcs.map((src, i) => {
-          const dst = out.subarray(i * len, (i + 1) * len);
-          const r: CryptoRequest<Buffer> = {
-            param: makeParam(info.id, 0), src, dst, dstLen: len, aad: undefined, handle: 0,
-            authDecrypt: false, label: `digest ${info.name}`, done: () => dst,
-          };
-          return this.host.run<Buffer>(OPS.digest, r).catch((err: unknown) => Promise.reject(batchError(err, i)));
-        })).then(() => out);
+      if (n === 0) return Promise.resolve(out);
+      const plan = batchPlan(n, bytes, largest, this.inlineMax);
+      const label = `${hmac ? 'hmac' : 'digest'} ${info.name} batch`;
+      const requests = partRanges(n, plan.parts).map(([first, count]): BatchRequest => {
+        const { table, words } = batchTable(count, 0);
+        for (let j = 0; j < count; j++) setEntry(words, table, j, srcs[first + j]!.byteLength, len);
+        return {
+          param: makeParam(info.id, 0, key), aad: undefined, handle: 0, table, words, ivAt: undefined, n: count, first,
+          srcs: srcs.slice(first, first + count), outputs: { kind: 'packed', out: out.subarray(first * len, (first + count) * len), stride: len },
+          tags: undefined, tagLen: 0, decrypt: false, aead: false, label,
+        };
+      });
+      if (plan.inline) {
+        for (const r of requests) this.host.runSync(OPS.digestBatch, r);
+        return Promise.resolve(out);
       }
-      const r = this.busy ? new DigestRequest() : this.scratch;
-      const owned = r === this.scratch;
-      this.busy = true;
-      try {
-        fillParam(r.param, info.id, 0, undefined, undefined, 0, undefined);
-        r.dstLen = len;
-        r.label = `digest ${info.name}`;
-        r.bare = true;
-        for (let i = 0; i < n; i++) {
-          r.src = srcs[i];
-          r.dst = new Uint8Array(out.buffer, out.byteOffset + i * len, len);
-          try {
-            this.host.runSync<Buffer>(OPS.digest, r);
-          } catch (err) {
-            throw batchError(err, i);
-          }
-        }
-      } finally {
-        r.src = r.dst = undefined;
-        if (owned) this.busy = false;
-      }
-      return Promise.resolve(out);
+      return Promise.all(requests.map((r) => this.host.run(OPS.digestBatch, r))).then(() => out);
     } catch (err) {
       return Promise.reject(err);
     }

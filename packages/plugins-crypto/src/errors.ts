@@ -18,17 +18,21 @@ export function sessionClosed(what: string): WarpdriveError {
  * everything else the standard mapping.
  */
 export function cryptoError(cqe: Cqe, operation: string, aead: boolean): WarpdriveError {
-  const status = cqe.status;
+  return statusError(cqe.status, operation, aead, cqe.detail);
+}
+
+/** {@link cryptoError} of a status alone (a batch entry's). */
+export function statusError(status: number, operation: string, aead: boolean, detail = 0): WarpdriveError {
   if (status === STATUS.EBADMSG && aead) {
     return new WarpdriveError('ERR_AUTH_FAILED', `${operation}: authentication failed (tag mismatch); no plaintext was released`, {
-      details: { errno: -status, detail: cqe.detail },
+      details: { errno: -status, detail },
     });
   }
   if (status === STATUS.EBADMSG) {
-    return new WarpdriveError('ERR_DATA_CORRUPT', `${operation}: bad padding`, { details: { errno: -status, detail: cqe.detail, reason: 'padding' } });
+    return new WarpdriveError('ERR_DATA_CORRUPT', `${operation}: bad padding`, { details: { errno: -status, detail, reason: 'padding' } });
   }
   if (status === STATUS.EBADF) {
     return new WarpdriveError('ERR_SESSION_CLOSED', `${operation}: the session is closed`, { details: { errno: -status } });
   }
-  return errorFromStatus(status, cqe.detail, operation);
+  return errorFromStatus(status, detail, operation);
 }

@@ -7,4 +7,6 @@ export const OPS = {
   sessionCipher: 'crypto.sessionCipher',
   sessionHash: 'crypto.sessionHash',
   info: 'crypto.info',
+  sessionBatch: 'crypto.sessionBatch',
+  digestBatch: 'crypto.digestBatch',
 } as const;

@@ -8,6 +8,7 @@ import { OP } from './abi.js';
 import { ALGORITHMS } from './algorithms.js';
 import { cipherInfo, cipherKey, hashInfo, hmacKey, padding as paddingArg } from './args.js';
 import { cryptoCodec, handleOf, makeParam, type CryptoRequest } from './codec.js';
+import { batchCodec } from './batch-request.js';
 import { argError } from './errors.js';
 import {
   decryptRequest, digestRequest, encryptRequest,
@@ -82,6 +83,14 @@ export interface CryptoMethods {
    *   message's error carrying `details.index`
    */
   digestBatch(messages: readonly Bytes[], options: DigestOptions): Promise<Buffer>;
+  /**
+   * HMACs of many messages under one key, in one call: the key is prepared
+   * once for the batch; message i's MAC is at `i × macLength` of the result
+   * (`out` as for {@link CryptoMethods.digestBatch}).
+   * @throws WarpdriveError (rejection) as {@link CryptoMethods.hmac}, a
+   *   message's error carrying `details.index`
+   */
+  hmacBatch(messages: readonly Bytes[], options: HmacOptions): Promise<Buffer>;
   /** {@link CryptoMethods.digest} on the calling thread. */
   digestSync(data: Bytes, options: DigestOptions): Buffer;
   /** {@link CryptoMethods.hmac} on the calling thread. */
@@ -151,7 +160,8 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
     encryptSync: (data, o) => ctx.runSync(OPS.cipher, encryptRequest(data, o)),
     decryptSync: (data, o) => ctx.runSync(OPS.cipher, decryptRequest(data, o)),
     digestSync: (data, o) => digests.sync(data, o),
-    digestBatch: (messages, o) => digests.batch(messages, o),
+    digestBatch: (messages, o) => digests.batch(messages, o, false),
+    hmacBatch: (messages, o) => digests.batch(messages, o, true),
     hmacSync: (data, o) => ctx.runSync(OPS.digest, digestRequest(data, o, true)),
     createCipherSession: (options) =>
       attempt(async () => {
@@ -222,6 +232,8 @@ export function crypto(options: CryptoPluginOptions = {}): Plugin<CryptoMethods>
       [OPS.sessionCipher]: op(OP.SESSION_CIPHER),
       [OPS.sessionHash]: op(OP.SESSION_HASH),
       [OPS.info]: op(OP.INFO),
+      [OPS.sessionBatch]: { opcode: OP.SESSION_BATCH, api: { wd_soft_v1: batchCodec(OP.SESSION_BATCH) } },
+      [OPS.digestBatch]: { opcode: OP.DIGEST_BATCH, api: { wd_soft_v1: batchCodec(OP.DIGEST_BATCH) } },
     },
     softEngines: [{ library: ENGINE_LIBRARY, symbol: 'crypto_engine_get' }],
     // A kernel device has no inline path: there every request is queued.

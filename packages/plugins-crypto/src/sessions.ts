@@ -14,7 +14,8 @@ import { cipherAad, cipherIv, cipherTag, input, optionsObject, output, prefix, t
 import { fillParam, makeParam, sessionParam, tagOf, type CryptoRequest } from './codec.js';
 import { argError, sessionClosed } from './errors.js';
 import { CipherStream, type CipherStreamOptions } from './stream.js';
-import { batchColumns, batchError, checkUniqueIvs, tagColumn } from './batch.js';
+import { wipeOutputs, type BatchRequest } from './batch-request.js';
+import { cipherBatch, type CipherBatchSession } from './session-batch.js';
 import type { EncryptResult } from './oneshot.js';
 import { OPS } from './ops.js';
 import { dispatch } from './runner.js';
@@ -160,6 +161,11 @@ abstract class Session {
   /** Run a request now (whole messages). */
   protected submit<R>(op: string, request: CryptoRequest<R>): Promise<R> {
     if ((request.src?.byteLength ?? 0) <= this.inlineMax) return dispatch(this.host, op, request, this.inlineMax);
+    return this.submitQueued(op, request);
+  }
+
+  /** Queue a request; close() waits for it. */
+  protected submitQueued<R>(op: string, request: unknown): Promise<R> {
     this.inflight++;
     return this.host.run<R>(op, request).finally(() => {
       if (--this.inflight === 0 && this.idle !== undefined) this.idle();
@@ -278,21 +284,12 @@ class MessageRequest implements CryptoRequest<any> {
   label = '';
   decrypt = false;
   tagLen = 0;
-  /** Batch member: only the output is returned; encrypting GCM, the tag goes to tagSink[tagAt...]. */
-  batch = false;
-  tagSink: Uint8Array | undefined = undefined;
-  tagAt = 0;
   constructor(readonly handle: number | bigint) {}
 
   // Called as a method (r.done(cqe, r)), so `this` is the request.
   done(cqe: Cqe): any {
     const out = prefix(this.dst!, cqe.produced);
     if (this.decrypt) return out;
-    if (this.batch) {
-      const p = this.param!, sink = this.tagSink, at = this.tagAt, n = this.tagLen;
-      if (sink !== undefined) for (let i = 0; i < n; i++) sink[at + i] = p[PARAM.TAG + i]!;
-      return out;
-    }
     return this.tagLen === 0 ? { ciphertext: out } : { ciphertext: out, tag: tagOf(this.param!, this.tagLen) };
   }
 }
@@ -368,8 +365,6 @@ export class CipherSession extends Session {
     r.decrypt = decrypt;
     r.authDecrypt = decrypt && info.mode === 'gcm';
     r.tagLen = tagLen;
-    r.batch = false;
-    r.tagSink = undefined;
     r.label = decrypt ? this.labels[1] : this.labels[0];
   }
 
@@ -378,22 +373,16 @@ export class CipherSession extends Session {
    * session's request and parameter block (no allocation but the result);
    * a nested call (e.g. from a getter of `options`) gets fresh ones.
    */
-  private inline(decrypt: boolean, src: Uint8Array, o: MessageArgs, batch = false, tagSink?: Uint8Array, tagAt = 0): any {
+  private inline(decrypt: boolean, src: Uint8Array, o: MessageArgs): any {
     if (this.scratchBusy) {
       const r = new MessageRequest(this.handle);
       this.fill(r, decrypt, src, o, undefined);
-      r.batch = batch;
-      r.tagSink = tagSink;
-      r.tagAt = tagAt;
       return this.host.runSync(OPS.sessionCipher, r);
     }
     const r = this.scratch;
     this.scratchBusy = true;
     try {
       this.fill(r, decrypt, src, o, this.scratchParam);
-      r.batch = batch;
-      r.tagSink = tagSink;
-      r.tagAt = tagAt;
       return this.host.runSync(OPS.sessionCipher, r);
     } finally {
       r.src = r.dst = r.aad = undefined; // hold no caller buffer past the call
@@ -455,32 +444,11 @@ export class CipherSession extends Session {
   encryptBatch(messages: readonly Bytes[], options: EncryptBatchOptions): Promise<EncryptBatchResult> {
     try {
       this.check();
-      const o = optionsObject(options);
-      const { ivs, outs } = batchColumns(messages, o);
-      const n = messages.length;
-      checkUniqueIvs(ivs);
-      const tagLen = tagLength(o.tagLength, this.info, 'options.tagLength');
-      let tags: Uint8Array | undefined;
-      if (this.info.mode === 'gcm') tags = tagColumn(o.tags, n, tagLen, false);
-      else if (o.tags !== undefined) throw argError('options.tags', `\`options.tags\` applies to GCM only, not ${this.info.name}`);
-      const args = { iv: undefined as unknown, aad: o.aad, tagLength: tags === undefined ? undefined : tagLen, out: undefined as unknown };
-      const srcs = this.batchInputs(messages);
-      const result = (ciphertexts: Buffer[]): EncryptBatchResult => (tags === undefined ? { ciphertexts } : { ciphertexts, tags: prefix(tags, n * tagLen) });
-      if (srcs !== undefined) {
-        const ciphertexts = new Array<Buffer>(n);
-        for (let i = 0; i < n; i++) {
-          args.iv = ivs[i];
-          args.out = outs?.[i];
-          try {
-            ciphertexts[i] = this.inline(false, srcs[i]!, args, true, tags, i * tagLen);
-          } catch (err) {
-            throw batchError(err, i);
-          }
-        }
-        return Promise.resolve(result(ciphertexts));
-      }
-      const requests = this.batchRequests(false, messages, ivs, outs, args, (i) => [tags, i * tagLen]);
-      return Promise.all(requests.map((r, i) => this.submit<Buffer>(OPS.sessionCipher, r).catch((err: unknown) => Promise.reject(batchError(err, i))))).then(result);
+      const batch = cipherBatch(this.batchSession(false), false, messages, optionsObject(options));
+      const n = (messages as readonly unknown[]).length;
+      const tags = batch.tags;
+      return this.runBatch(batch.requests, batch.plan.inline).then((ciphertexts) =>
+        tags === undefined ? { ciphertexts } : { ciphertexts, tags: prefix(tags, n * batch.tagLen) });
     } catch (err) {
       return Promise.reject(err);
     }
@@ -497,82 +465,41 @@ export class CipherSession extends Session {
   decryptBatch(messages: readonly Bytes[], options: DecryptBatchOptions): Promise<Buffer[]> {
     try {
       this.check();
-      const o = optionsObject(options);
-      const { ivs, outs } = batchColumns(messages, o);
-      const n = messages.length;
-      const tagLen = tagLength(o.tagLength, this.info, 'options.tagLength');
-      let tags: Uint8Array | undefined;
-      if (this.info.mode === 'gcm') tags = tagColumn(o.tags, n, tagLen, true);
-      else if (o.tags !== undefined) throw argError('options.tags', `\`options.tags\` applies to GCM only, not ${this.info.name}`);
-      const args = { iv: undefined as unknown, aad: o.aad, tag: undefined as unknown, out: undefined as unknown };
-      const tagOfMessage = (i: number) => (tags === undefined ? undefined : tags.subarray(i * tagLen, (i + 1) * tagLen));
-      const srcs = this.batchInputs(messages);
-      if (srcs !== undefined) {
-        const plain = new Array<Buffer>(n);
-        for (let i = 0; i < n; i++) {
-          args.iv = ivs[i];
-          args.out = outs?.[i];
-          args.tag = tagOfMessage(i);
-          try {
-            plain[i] = this.inline(true, srcs[i]!, args, true);
-          } catch (err) {
-            for (let j = 0; j < i; j++) plain[j]!.fill(0);
-            throw batchError(err, i);
-          }
-        }
-        return Promise.resolve(plain);
-      }
-      const requests = this.batchRequests(true, messages, ivs, outs, args, (i) => {
-        args.tag = tagOfMessage(i);
-        return [undefined, 0];
-      });
-      return Promise.allSettled(requests.map((r) => this.submit<Buffer>(OPS.sessionCipher, r))).then((settled) => {
-        const failed = settled.findIndex((x) => x.status === 'rejected');
-        if (failed < 0) return settled.map((x) => (x as PromiseFulfilledResult<Buffer>).value);
-        for (const x of settled) if (x.status === 'fulfilled') x.value.fill(0);
-        throw batchError((settled[failed] as PromiseRejectedResult).reason, failed);
-      });
+      const batch = cipherBatch(this.batchSession(true), true, messages, optionsObject(options));
+      return this.runBatch(batch.requests, batch.plan.inline);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  /** The batch's inputs if every message is small enough to run inline, else undefined (checked either way). */
-  private batchInputs(messages: readonly unknown[]): Uint8Array[] | undefined {
-    const srcs = new Array<Uint8Array>(messages.length);
-    let inline = true;
-    for (let i = 0; i < messages.length; i++) {
-      let src: Uint8Array;
-      try {
-        src = input(messages[i], 'messages');
-      } catch (err) {
-        throw batchError(err, i);
-      }
-      if (src.byteLength > this.inlineMax) inline = false;
-      srcs[i] = src;
-    }
-    return inline ? srcs : undefined;
+  private batchSession(decrypt: boolean): CipherBatchSession {
+    return { info: this.info, padding: this.padding, handle: this.handle, inlineMax: this.inlineMax, label: `${this.labels[decrypt ? 1 : 0]} batch` };
   }
 
-  /** Every queued request of a batch, all validated before any is submitted. */
-  private batchRequests(
-    decrypt: boolean, messages: readonly unknown[], ivs: readonly unknown[], outs: readonly unknown[] | undefined,
-    args: { iv: unknown; out: unknown }, per: (i: number) => [Uint8Array | undefined, number],
-  ): MessageRequest[] {
-    return messages.map((m, i) => {
-      const r = new MessageRequest(this.handle);
-      args.iv = ivs[i];
-      args.out = outs?.[i];
-      const [sink, at] = per(i);
-      try {
-        this.fill(r, decrypt, input(m, 'messages'), args, undefined);
-      } catch (err) {
-        throw batchError(err, i);
+  /**
+   * Run a batch's descriptors: inline, or queued together (each part on
+   * whichever worker is free). If one part fails, every output of the
+   * batch is zeroed when decrypting, and the first failing message's error
+   * (in message order) rejects the batch.
+   */
+  private runBatch(requests: BatchRequest[], inline: boolean): Promise<Buffer[]> {
+    if (inline) {
+      const out: Buffer[] = [];
+      for (let k = 0; k < requests.length; k++) {
+        try {
+          out.push(...this.host.runSync<Buffer[]>(OPS.sessionBatch, requests[k]));
+        } catch (err) {
+          if (requests[k]!.decrypt) for (const r of requests) wipeOutputs(r);
+          throw err;
+        }
       }
-      r.batch = true;
-      r.tagSink = sink;
-      r.tagAt = at;
-      return r;
+      return Promise.resolve(out);
+    }
+    return Promise.allSettled(requests.map((r) => this.submitQueued<Buffer[]>(OPS.sessionBatch, r))).then((settled) => {
+      const failed = settled.findIndex((x) => x.status === 'rejected');
+      if (failed < 0) return settled.flatMap((x) => (x as PromiseFulfilledResult<Buffer[]>).value);
+      if (requests[0]!.decrypt) for (const r of requests) wipeOutputs(r);
+      throw (settled[failed] as PromiseRejectedResult).reason;
     });
   }
 
