@@ -77,11 +77,13 @@ export function batchPlan(n: number, bytes: number, largest: number, inlineMax: 
   return { inline: false, parts: Math.max(byCount, Math.min(PARTS_MAX, n, Math.floor(bytes / PART_MIN_BYTES))) };
 }
 
-/** `[first, count]` of each of `parts` near-equal runs of `n` entries. */
+/** `[first, count]` of `parts` runs of `n` entries (≤ n), sizes differing by at most one. */
 export function partRanges(n: number, parts: number): [number, number][] {
   const ranges: [number, number][] = [];
-  const per = Math.ceil(n / parts);
-  for (let first = 0; first < n; first += per) ranges.push([first, Math.min(per, n - first)]);
+  for (let k = 0; k < parts; k++) {
+    const first = Math.floor((k * n) / parts);
+    ranges.push([first, Math.floor(((k + 1) * n) / parts) - first]);
+  }
   return ranges;
 }
 

@@ -25,21 +25,30 @@ function hasCc(): boolean {
   }
 }
 
+/** Build and run one test/c program against the engine; it prints nothing and exits 0 when every rule holds. */
+function runC(name: string): void {
+  const exe = join(dir, name);
+  execFileSync(process.env.CC ?? 'cc', [
+    '-std=gnu11', '-O1', '-g', '-Wall', '-Wextra', '-Werror',
+    '-I', join(root, '../../driver/include/uapi'), '-I', join(root, '../native/include'),
+    '-o', exe, join(root, `test/c/${name}.c`), '-ldl',
+  ]);
+  let out = '';
+  try {
+    out = execFileSync(exe, [join(root, 'build/crypto-engine.so')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { status: number; stderr: string };
+    expect.fail(`${name} exited ${e.status}:\n${e.stderr}`);
+  }
+  expect(out).toBe('');
+}
+
 describe.skipIf(!hasCc())('engine rules (C, below the TypeScript checks)', () => {
   it('malformed fields → -EINVAL, bad handles → -EBADF, ENOSPC writes nothing, EBADMSG wipes, random SQEs never crash', () => {
-    const exe = join(dir, 'engine_rules');
-    execFileSync(process.env.CC ?? 'cc', [
-      '-std=gnu11', '-O1', '-g', '-Wall', '-Wextra', '-Werror',
-      '-I', join(root, '../../driver/include/uapi'), '-I', join(root, '../native/include'),
-      '-o', exe, join(root, 'test/c/engine_rules.c'), '-ldl',
-    ]);
-    let out = '';
-    try {
-      out = execFileSync(exe, [join(root, 'build/crypto-engine.so')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (err) {
-      const e = err as { status: number; stderr: string };
-      expect.fail(`engine_rules exited ${e.status}:\n${e.stderr}`);
-    }
-    expect(out).toBe('');
+    runC('engine_rules');
+  });
+
+  it('batches: entries equal single messages, a bad entry fails alone, whole-SQE faults touch no entry', () => {
+    runC('batch_rules');
   });
 });
