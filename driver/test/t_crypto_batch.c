@@ -312,22 +312,54 @@ static void entry_errors(void)
 		if (!(i % 2))
 			continue;
 		switch (k = i / 2) {
-		case 0: e[i].resv0 = 1; break;
-		case 1: e[i].resv1 = 1; break;
-		case 2: e[i].resv2 = 1; break;
-		case 3: e[i].iv_len = 0; break;
-		case 4: e[i].iv_len = 129; break;
-		case 5: e[i].iv_addr = 0; break;
-		case 6: e[i].tag_addr = 0; break;
-		case 7: e[i].src_addr = 0; break;
-		case 8: e[i].dst_addr = 0; break;
-		case 9: e[i].dst_len = 199; break;
-		case 10: e[i].src_addr = (uintptr_t)hole; break;
-		case 11: e[i].dst_addr = (uintptr_t)hole; break;
-		case 12: e[i].iv_addr = (uintptr_t)hole; break;
-		case 13: e[i].tag_addr = (uintptr_t)ro; break;	/* written last: dst wiped */
-		case 14: e[i].src_addr = (uintptr_t)out[i] + 8; break;	/* partial overlap */
-		case 15: e[i].dst_addr = 0xffffffff81000000ULL; break;
+		case 0:
+			e[i].resv0 = 1;
+			break;
+		case 1:
+			e[i].resv1 = 1;
+			break;
+		case 2:
+			e[i].resv2 = 1;
+			break;
+		case 3:
+			e[i].iv_len = 0;
+			break;
+		case 4:
+			e[i].iv_len = 129;
+			break;
+		case 5:
+			e[i].iv_addr = 0;
+			break;
+		case 6:
+			e[i].tag_addr = 0;
+			break;
+		case 7:
+			e[i].src_addr = 0;
+			break;
+		case 8:
+			e[i].dst_addr = 0;
+			break;
+		case 9:
+			e[i].dst_len = 199;
+			break;
+		case 10:
+			e[i].src_addr = (uintptr_t)hole;
+			break;
+		case 11:
+			e[i].dst_addr = (uintptr_t)hole;
+			break;
+		case 12:
+			e[i].iv_addr = (uintptr_t)hole;
+			break;
+		case 13:
+			e[i].tag_addr = (uintptr_t)ro;	/* written last: dst wiped */
+			break;
+		case 14:
+			e[i].src_addr = (uintptr_t)out[i] + 8;	/* partial overlap */
+			break;
+		case 15:
+			e[i].dst_addr = 0xffffffff81000000ULL;
+			break;
 		}
 	}
 	/* a good entry in place */

@@ -231,12 +231,24 @@ static void rnd_entry(struct fentry *e, uint8_t op, uint32_t alg)
 	e->status = rnd();
 	e->produced = rnd();
 	switch (rnd() % 16) {
-	case 0: e->resv0 = 1; break;
-	case 1: e->resv1 = rnd(); break;
-	case 2: e->resv2 = rnd(); break;
-	case 3: e->iv_len = rnd(); break;
-	case 4: e->iv_addr = rnd_bad_addr(); break;
-	case 5: e->tag_addr = rnd_bad_addr(); break;
+	case 0:
+		e->resv0 = 1;
+		break;
+	case 1:
+		e->resv1 = rnd();
+		break;
+	case 2:
+		e->resv2 = rnd();
+		break;
+	case 3:
+		e->iv_len = rnd();
+		break;
+	case 4:
+		e->iv_addr = rnd_bad_addr();
+		break;
+	case 5:
+		e->tag_addr = rnd_bad_addr();
+		break;
 	}
 }
 
