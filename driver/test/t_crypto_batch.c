@@ -7,10 +7,12 @@
  * SHA-256 / HMAC-SHA-256 batches equal single DIGESTs, 1024 entries too.
  * Whole-SQE faults fail the CQE and touch no entry and no output; per-entry
  * faults fail only their entry (only its status/produced are written back),
- * a read-only table is -EFAULT, PUT_Q cancels a long batch promptly, and
- * no-SVA offsets work the same.
+ * a read-only table is -EFAULT, PUT_Q, close() and SIGKILL end a long batch
+ * promptly (PUT_Q: -ECANCELED), and no-SVA offsets work the same.
  */
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "t_crypto.h"
 
@@ -468,32 +470,50 @@ static void readonly_table(void)
 	munmap(page, pg);
 }
 
-/* PUT_Q in the middle of a long batch: prompt, and -ECANCELED. */
-static void cancel_batch(void)
+#define BIG (1 << 20)
+
+/* Submit a batch of 1024 x 1 MiB GCM messages on a new queue; wait for entry 0. */
+static void start_big_batch(struct wdq *cq, struct wdc_batch_entry *t, uint8_t *src,
+			    uint8_t *dst)
 {
-	enum { LEN = 1 << 20 };
-	static struct wdc_batch_entry t[BATCH_MAX];
 	static struct wdc_param p;
-	uint8_t *src = calloc(1, LEN), *dst = malloc(LEN);
-	struct wdq cq;
 	struct wd_sqe *s;
-	struct wd_cqe c;
 	uint64_t h;
 	double t0;
 	int i;
 
-	CHECK(src && dst && !wd_queue_open(&cq, 0, 4), "open");
-	h = sopen(&cq, GCM256, 0, key, 32);
+	CHECK(!wd_queue_open(cq, 0, 4), "open");
+	h = sopen(cq, GCM256, 0, key, 32);
 	for (i = 0; i < BATCH_MAX; i++)
-		entry(&t[i], src, LEN, dst, LEN, ivs[i % N], 12, tags[0]);
-	s = wd_get_sqe(&cq);
+		entry(&t[i], src, BIG, dst, BIG, ivs[i % N], 12, tags[0]);
+	s = wd_get_sqe(cq);
 	bsqe(s, &p, &(struct creq){ .op = OP_SBATCH, .alg = GCM256, .tag_len = 16, .handle = h },
 	     t, BATCH_MAX);
-	CHECK(!wd_submit(&cq), "submit");
+	CHECK(!wd_submit(cq), "submit");
 	t0 = now_sec();
 	while (__atomic_load_n(&t[0].status, __ATOMIC_ACQUIRE) == ST0 && now_sec() - t0 < 60)
 		usleep(1000);
 	CHECK(t[0].status == 0, "first entry: %d", t[0].status);
+}
+
+/*
+ * A long batch in flight when the queue goes away: PUT_Q is prompt and the
+ * CQE is -ECANCELED; close() and the owner's SIGKILL tear down promptly too
+ * (the runner checks the console for warnings).
+ */
+static void cancel_batch(void)
+{
+	static struct wdc_batch_entry t[BATCH_MAX];
+	uint8_t *src = calloc(1, BIG), *dst = malloc(BIG);
+	int pipefd[2], st;
+	struct wd_cqe c;
+	struct wdq cq;
+	double t0;
+	pid_t pid;
+	char b;
+
+	CHECK(src && dst, "alloc");
+	start_big_batch(&cq, t, src, dst);
 	t0 = now_sec();
 	CHECK(!ioctl(cq.fd, UACCE_CMD_PUT_Q), "PUT_Q");
 	t0 = now_sec() - t0;
@@ -502,6 +522,36 @@ static void cancel_batch(void)
 	printf("%s: PUT_Q took %.3f s with a batch of 1024 x 1 MiB in flight\n", wd_test_name, t0);
 	CHECK(t0 < 2.0, "PUT_Q took %.3f s", t0);
 	wd_queue_close(&cq);
+
+	start_big_batch(&cq, t, src, dst);
+	t0 = now_sec();
+	wd_queue_close(&cq);
+	t0 = now_sec() - t0;
+	CHECK(t0 < 2.0, "close() took %.3f s", t0);
+
+	CHECK(!pipe(pipefd), "pipe");
+	pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (pid == 0) {
+		start_big_batch(&cq, t, src, dst);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(3);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &b, 1) != 1) {
+		waitpid(pid, &st, 0);
+		CHECK(0, "child exited with %d", WEXITSTATUS(st));
+	}
+	t0 = now_sec();
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st), "child killed");
+	t0 = now_sec() - t0;
+	close(pipefd[0]);
+	printf("%s: SIGKILL of the owner with the batch in flight: reaped in %.3f s\n",
+	       wd_test_name, t0);
+	CHECK(t0 < 2.0, "the killed owner took %.3f s to go", t0);
 	free(src);
 	free(dst);
 }
