@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The crypto engine's entry point (opcodes 0x40-0x46): parse the SQE and its
+ * The crypto engine's entry point (opcodes 0x40-0x48): parse the SQE and its
  * parameter block, validate every field exactly like the in-process engine
  * (packages/plugins-crypto/engine/engine.c: same checks, same order, same
  * status), then run the request through the kernel crypto API. The param
@@ -112,7 +112,11 @@ static struct crypto_shash *wdc_oneshot_shash(struct wd_crypto *c, u32 alg)
 	return c->hash[alg];
 }
 
-static int wdc_parse(struct wd_queue *q, const struct wd_sqe *sqe, struct wdc_req *r)
+/*
+ * The SQE fields and the param block every request but INFO has: the header
+ * into r->p, the IV and key into c->param. src/dst are the caller's.
+ */
+int wdc_parse_param(struct wd_queue *q, const struct wd_sqe *sqe, struct wdc_req *r)
 {
 	struct wd_crypto *c = q->crypto;
 	struct wdc_param *p = &r->p;
@@ -127,21 +131,35 @@ static int wdc_parse(struct wd_queue *q, const struct wd_sqe *sqe, struct wdc_re
 	if (p->resv0 || p->resv1 || p->iv_len > WDC_IV_MAX || p->key_len > WDC_KEY_MAX ||
 	    p->tag_len > WDC_TAG_MAX || sqe->param_len != sizeof(*p) + extra)
 		return -EINVAL;
-	if ((sqe->src_len && !sqe->src_addr) || (sqe->dst_len && !sqe->dst_addr))
-		return -EFAULT;
-	if (wd_range_faults(q, sqe->src_addr, sqe->src_len) ||
-	    wd_range_faults(q, sqe->dst_addr, sqe->dst_len))
-		return -EFAULT;
 	if (extra && wd_mem_read(q, c->param, sqe->param_addr + sizeof(*p), extra))
 		return -EFAULT;
 	r->iv = c->param;
 	r->key = c->param + p->iv_len;
-	r->param_addr = sqe->param_addr;
+	r->tag_addr = sqe->param_addr + WDC_PARAM_TAG_OFF;
+	return 0;
+}
+
+/* A length needs an address, and both ends must be in reach. */
+int wdc_check_buffers(struct wd_queue *q, const struct wdc_req *r)
+{
+	if ((r->src_len && !r->src) || (r->dst_len && !r->dst))
+		return -EFAULT;
+	if (wd_range_faults(q, r->src, r->src_len) || wd_range_faults(q, r->dst, r->dst_len))
+		return -EFAULT;
+	return 0;
+}
+
+static int wdc_parse(struct wd_queue *q, const struct wd_sqe *sqe, struct wdc_req *r)
+{
+	int ret = wdc_parse_param(q, sqe, r);
+
+	if (ret)
+		return ret;
 	r->src = sqe->src_addr;
 	r->dst = sqe->dst_addr;
 	r->src_len = sqe->src_len;
 	r->dst_len = sqe->dst_len;
-	return 0;
+	return wdc_check_buffers(q, r);
 }
 
 /*
@@ -149,7 +167,7 @@ static int wdc_parse(struct wd_queue *q, const struct wd_sqe *sqe, struct wdc_re
  * range (in place) but must not partly overlap: a chunk would overwrite
  * input not yet read. The in-process engine (EVP) refuses that too.
  */
-static bool wdc_partial_overlap(const struct wdc_req *r)
+bool wdc_partial_overlap(const struct wdc_req *r)
 {
 	if (!r->src_len || !r->dst_len || r->src == r->dst)
 		return false;
@@ -157,7 +175,7 @@ static bool wdc_partial_overlap(const struct wdc_req *r)
 }
 
 /* A whole message (one-shot or session message): fields, then room. */
-static int wdc_check_message(const struct wdc_req *r, bool need_key)
+int wdc_check_message(const struct wdc_req *r, bool need_key)
 {
 	int ret;
 
@@ -169,14 +187,22 @@ static int wdc_check_message(const struct wdc_req *r, bool need_key)
 	return wdc_cipher_out_bound(r->p.alg, r->p.flags, r->src_len) > r->dst_len ? -ENOSPC : 0;
 }
 
-static int wdc_check_digest(const struct wdc_req *r)
+/* The param block of a digest (one-shot or batch); the key is HMAC's only. */
+int wdc_check_digest_param(const struct wdc_param *p)
 {
-	const struct wdc_param *p = &r->p;
-
 	if (!(wdc_alg_is_hash(p->alg) || wdc_alg_is_hmac(p->alg)) || p->flags || p->iv_len ||
 	    p->tag_len || p->aad_len || p->aad_addr || (wdc_alg_is_hash(p->alg) && p->key_len))
 		return -EINVAL;
-	return r->dst_len < wdc_digest_len(p->alg) ? -ENOSPC : 0;
+	return 0;
+}
+
+static int wdc_check_digest(const struct wdc_req *r)
+{
+	int ret = wdc_check_digest_param(&r->p);
+
+	if (ret)
+		return ret;
+	return r->dst_len < wdc_digest_len(r->p.alg) ? -ENOSPC : 0;
 }
 
 static int wdc_cipher_oneshot(struct wd_queue *q, const struct wdc_req *r, u32 *produced)
@@ -203,25 +229,35 @@ static int wdc_cipher_oneshot(struct wd_queue *q, const struct wdc_req *r, u32 *
 	return ret;
 }
 
-static int wdc_digest_oneshot(struct wd_queue *q, const struct wdc_req *r, u32 *produced)
+/* The queue's tfm of r's hash, keyed for HMAC, in a new descriptor. */
+struct shash_desc *wdc_digest_desc(struct wd_queue *q, const struct wdc_req *r)
 {
 	struct crypto_shash *tfm = wdc_oneshot_shash(q->crypto, r->p.alg);
-	u32 n = wdc_digest_len(r->p.alg);
-	u8 *out = q->crypto->buf;
 	struct shash_desc *d;
 	int ret;
 
 	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
+		return ERR_CAST(tfm);
 	if (wdc_alg_is_hmac(r->p.alg)) {
 		ret = crypto_shash_setkey(tfm, r->key, r->p.key_len);
 		if (ret)
-			return ret;
+			return ERR_PTR(ret);
 	}
 	d = kzalloc(sizeof(*d) + crypto_shash_descsize(tfm), GFP_KERNEL);
 	if (!d)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	d->tfm = tfm;
+	return d;
+}
+
+/* One whole digest of r's src into its dst (room checked by the caller). */
+int wdc_digest_run(struct wd_queue *q, struct shash_desc *d, const struct wdc_req *r,
+		   u32 *produced)
+{
+	u32 n = crypto_shash_digestsize(d->tfm);
+	u8 *out = q->crypto->buf;
+	int ret;
+
 	ret = crypto_shash_init(d);
 	if (!ret)
 		ret = wdc_hash_update(q, d, r->src, r->src_len);
@@ -230,9 +266,20 @@ static int wdc_digest_oneshot(struct wd_queue *q, const struct wdc_req *r, u32 *
 	if (!ret)
 		ret = wd_mem_write(q, r->dst, out, n);
 	memzero_explicit(out, n);
-	kfree_sensitive(d);
 	if (!ret)
 		*produced = n;
+	return ret;
+}
+
+static int wdc_digest_oneshot(struct wd_queue *q, const struct wdc_req *r, u32 *produced)
+{
+	struct shash_desc *d = wdc_digest_desc(q, r);
+	int ret;
+
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	ret = wdc_digest_run(q, d, r, produced);
+	kfree_sensitive(d);
 	return ret;
 }
 
@@ -291,6 +338,8 @@ static int wdc_dispatch(struct wd_queue *q, const struct wd_sqe *sqe, struct wd_
 
 	if (sqe->opcode == WDC_OP_INFO)
 		return wdc_info(q, sqe, cqe);
+	if (sqe->opcode == WDC_OP_SESSION_BATCH || sqe->opcode == WDC_OP_DIGEST_BATCH)
+		return wdc_batch(q, sqe, cqe);
 	ret = wdc_parse(q, sqe, &r);
 	if (ret)
 		return ret;
@@ -344,7 +393,7 @@ void wd_crypto_execute(struct wd_queue *q, const struct wd_sqe *sqe, struct wd_c
 {
 	struct wd_crypto *c;
 
-	if (sqe->opcode > WDC_OP_INFO) {
+	if (sqe->opcode > WDC_OP_LAST) {
 		cqe->status = -EOPNOTSUPP;
 		return;
 	}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The crypto engine of wd_soft (opcodes 0x40-0x46): the same protocol as the
+ * The crypto engine of wd_soft (opcodes 0x40-0x48): the same protocol as the
  * in-process engine of packages/plugins-crypto (engine/crypto_engine.h is its
  * definition; this is the kernel's copy of the numbers), run through the
  * kernel crypto API.
@@ -10,6 +10,8 @@
 
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -23,6 +25,9 @@ enum wdc_op {
 	WDC_OP_SESSION_CIPHER	= 0x44,
 	WDC_OP_SESSION_HASH	= 0x45,
 	WDC_OP_INFO		= 0x46,
+	WDC_OP_SESSION_BATCH	= 0x47,
+	WDC_OP_DIGEST_BATCH	= 0x48,
+	WDC_OP_LAST		= WDC_OP_DIGEST_BATCH,
 };
 
 enum wdc_alg {
@@ -66,12 +71,36 @@ struct wdc_param {
 
 #define WDC_PARAM_TAG_OFF	32
 
+/* Batches: entries per SQE, and entries read from the table at a time. */
+#define WDC_BATCH_MAX	1024
+#define WDC_BATCH_CHUNK	16
+
+/* One whole message of a batch, little-endian, in the caller's table. */
+struct wdc_batch_entry {
+	u64 src_addr;
+	u64 dst_addr;
+	u64 iv_addr;
+	u64 tag_addr;
+	u32 src_len;
+	u32 dst_len;
+	u16 iv_len;
+	u16 resv0;
+	s32 status;		/* written back with produced, 8 bytes */
+	u32 produced;
+	u32 resv1;
+	u64 resv2;
+};
+
+static_assert(sizeof(struct wdc_batch_entry) == 64);
+static_assert(offsetof(struct wdc_batch_entry, status) == 44);
+static_assert(offsetof(struct wdc_batch_entry, produced) == 48);
+
 /* A request after parsing: the param block is copied into the kernel. */
 struct wdc_req {
 	struct wdc_param p;
 	const u8 *iv;
 	const u8 *key;
-	u64 param_addr;
+	u64 tag_addr;		/* GCM encrypt: where the tag goes */
 	u64 src, dst;
 	u32 src_len, dst_len;
 };
@@ -110,6 +139,7 @@ struct wd_crypto {
 	struct shash_desc *gdesc;
 	struct crypto_shash *hash[WDC_ALG_HMAC_SHA512 + 1];
 	struct wdc_cstate one;		/* state of the one-shot message */
+	struct wdc_batch_entry batch[WDC_BATCH_CHUNK];	/* entries being run */
 };
 
 /* wd_soft_crypto_cipher.c */
@@ -117,6 +147,7 @@ bool wdc_alg_is_cipher(u32 alg);
 bool wdc_alg_is_gcm(u32 alg);
 bool wdc_alg_is_cbc(u32 alg);
 u32 wdc_key_len(u32 alg);
+bool wdc_tag_len_ok(u32 n);
 u64 wdc_cipher_out_bound(u32 alg, u32 flags, u64 total);
 int wdc_cipher_check(const struct wdc_req *r, bool need_key);
 int wdc_cipher_setkey(struct wdc_cstate *s, const u8 *key, u32 key_len);
@@ -138,9 +169,21 @@ int wdc_session_open(struct wd_queue *q, const struct wdc_req *r, u64 *handle);
 int wdc_session_close(struct wd_queue *q, u64 handle);
 int wdc_session_run(struct wd_queue *q, u64 handle, u8 opcode, const struct wdc_req *r,
 		    u32 *produced);
+int wdc_session_cipher_check(struct wd_queue *q, u64 handle, u32 alg);
 void wdc_sessions_free(struct wd_crypto *c);
 
 /* wd_soft_crypto.c */
 int wdc_wipe(struct wd_queue *q, u64 dst, u64 n);
+int wdc_parse_param(struct wd_queue *q, const struct wd_sqe *sqe, struct wdc_req *r);
+int wdc_check_buffers(struct wd_queue *q, const struct wdc_req *r);
+bool wdc_partial_overlap(const struct wdc_req *r);
+int wdc_check_message(const struct wdc_req *r, bool need_key);
+int wdc_check_digest_param(const struct wdc_param *p);
+struct shash_desc *wdc_digest_desc(struct wd_queue *q, const struct wdc_req *r);
+int wdc_digest_run(struct wd_queue *q, struct shash_desc *d, const struct wdc_req *r,
+		   u32 *produced);
+
+/* wd_soft_crypto_batch.c */
+int wdc_batch(struct wd_queue *q, const struct wd_sqe *sqe, struct wd_cqe *cqe);
 
 #endif /* _WD_SOFT_CRYPTO_H */

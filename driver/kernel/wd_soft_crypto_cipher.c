@@ -47,7 +47,7 @@ u32 wdc_key_len(u32 alg)
 	return 16 + 8 * ((alg - 1) % 3);
 }
 
-static bool wdc_tag_len_ok(u32 n)
+bool wdc_tag_len_ok(u32 n)
 {
 	return n == 4 || n == 8 || (n >= 12 && n <= 16);
 }
@@ -421,7 +421,7 @@ static int wdc_gcm_final(struct wd_queue *q, struct wdc_cstate *s, const struct 
 		return ret;
 	crypto_xor(tag, s->ekj0, 16);
 	if (!(s->flags & WDC_F_DECRYPT))
-		ret = wd_mem_write(q, r->param_addr + WDC_PARAM_TAG_OFF, tag, r->p.tag_len);
+		ret = wd_mem_write(q, r->tag_addr, tag, r->p.tag_len);
 	else if (crypto_memneq(tag, r->p.tag, r->p.tag_len))
 		ret = -EBADMSG;
 	memzero_explicit(s->buf, sizeof(s->buf));

@@ -257,6 +257,19 @@ int wdc_session_run(struct wd_queue *q, u64 handle, u8 opcode, const struct wdc_
 	return -EINVAL;
 }
 
+/*
+ * The session of a batch, checked once for the whole SQE: a live cipher
+ * session (-EBADF if none, or a hash session), of the batch's alg.
+ */
+int wdc_session_cipher_check(struct wd_queue *q, u64 handle, u32 alg)
+{
+	struct wdc_session *s = wdc_lookup(q->crypto, handle);
+
+	if (!s || s->kind != WDC_KIND_CIPHER)
+		return -EBADF;
+	return s->alg == alg ? 0 : -EINVAL;
+}
+
 void wdc_sessions_free(struct wd_crypto *c)
 {
 	struct wdc_session *s;

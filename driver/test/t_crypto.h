@@ -11,7 +11,10 @@
 
 #include "wd_test.h"
 
-enum { OP_CIPHER = 0x40, OP_DIGEST, OP_OPEN, OP_CLOSE, OP_SCIPHER, OP_SHASH, OP_INFO };
+enum {
+	OP_CIPHER = 0x40, OP_DIGEST, OP_OPEN, OP_CLOSE, OP_SCIPHER, OP_SHASH, OP_INFO,
+	OP_SBATCH, OP_DBATCH,
+};
 enum {
 	GCM128 = 1, GCM192, GCM256, CTR128, CTR192, CTR256, CBC128, CBC192, CBC256,
 	SHA1 = 16, SHA224, SHA256, SHA384, SHA512,
@@ -33,6 +36,19 @@ struct wdc_param {
 	uint8_t tag[16];
 	uint8_t rest[128 + 1024];	/* iv, then key */
 };
+
+/* A whole message of a batch (OP_SBATCH, OP_DBATCH); out: status, produced. */
+struct wdc_batch_entry {
+	uint64_t src_addr, dst_addr, iv_addr, tag_addr;
+	uint32_t src_len, dst_len;
+	uint16_t iv_len, resv0;
+	int32_t status;
+	uint32_t produced, resv1;
+	uint64_t resv2;
+};
+_Static_assert(sizeof(struct wdc_batch_entry) == 64, "batch entry is 64 bytes");
+
+#define BATCH_MAX	1024
 
 /* One crypto request. */
 struct creq {
@@ -96,6 +112,31 @@ static inline struct wd_cqe crun(struct wdq *q, struct wdc_param *p,
 
 	creq_sqe(&s, p, r);
 	CHECK(!wd_run_one(q, &s, &c), "no CQE for opcode 0x%x", r->op);
+	return c;
+}
+
+/*
+ * A batch SQE: r gives the param block (alg, flags, tag_len, AAD, key) and
+ * the handle; the table of n entries is src; no dst.
+ */
+static inline void bsqe(struct wd_sqe *s, struct wdc_param *p, const struct creq *r,
+			const void *table, uint32_t n)
+{
+	creq_sqe(s, p, r);
+	s->src_addr = (uintptr_t)table;
+	s->src_len = n;
+	s->dst_addr = 0;
+	s->dst_len = 0;
+}
+
+static inline struct wd_cqe brun(struct wdq *q, struct wdc_param *p, const struct creq *r,
+				 const void *table, uint32_t n)
+{
+	struct wd_sqe s;
+	struct wd_cqe c;
+
+	bsqe(&s, p, r, table, n);
+	CHECK(!wd_run_one(q, &s, &c), "no CQE for batch opcode 0x%x", r->op);
 	return c;
 }
 

@@ -2,7 +2,8 @@
 /*
  * 100,000 random descriptors (opcodes, flags, addresses, lengths, SGLs;
  * one in 16 a zip opcode, stream ops on live or stale handles; one in
- * eight a crypto request, mostly well formed for its opcode) plus
+ * eight a crypto request, mostly well formed for its opcode, batches with
+ * random entry tables included) plus
  * garbage written into the ring indices: every sane descriptor gets exactly
  * one CQE with an allowed status, the kernel logs no oops/WARN (the runner
  * checks the console) and the queue still works afterwards.
@@ -120,10 +121,11 @@ static void rnd_zip_sqe(struct wd_sqe *s, uint64_t ud)
 }
 
 /*
- * Crypto engine (0x40-0x47): mostly a request that is well formed for its
+ * Crypto engine (0x40-0x48): mostly a request that is well formed for its
  * opcode (algorithm of the right kind, flags, key/IV/tag lengths, AAD,
  * room in dst, a handle a SESSION_OPEN returned), so the engine runs; one
- * field in eight is random instead.
+ * field in eight is random instead. Batches (0x47, 0x48) get a table of
+ * entries shaped the same way.
  */
 static struct {
 	uint32_t alg, flags;
@@ -137,6 +139,24 @@ static uint64_t handles[16];	/* from successful SESSION_OPENs */
 static uint32_t handle_algs[16];
 static uint32_t open_algs[4096];	/* alg of each SESSION_OPEN in flight */
 
+/* Batch entries (crypto_engine.h struct wdc_batch_entry). */
+struct fentry {
+	uint64_t src_addr, dst_addr, iv_addr, tag_addr;
+	uint32_t src_len, dst_len;
+	uint16_t iv_len, resv0;
+	int32_t status;
+	uint32_t produced, resv1;
+	uint64_t resv2;
+};
+_Static_assert(sizeof(struct fentry) == 64, "batch entry is 64 bytes");
+/*
+ * One table per fparams slot, each as long as the longest valid batch: the
+ * engine writes outcomes into every entry it reads, and must never write
+ * into the fuzzer's own state.
+ */
+#define FT_ENTRIES	1024
+static struct fentry *ftables;
+
 static uint32_t rnd_crypto_alg(uint8_t op)
 {
 	static const uint32_t ciphers[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
@@ -144,7 +164,7 @@ static uint32_t rnd_crypto_alg(uint8_t op)
 
 	if (!(rnd() % 8))
 		return rnd() % 40;
-	if (op == 0x40 || op == 0x44 || (op == 0x42 && rnd() % 2))
+	if (op == 0x40 || op == 0x44 || op == 0x47 || (op == 0x42 && rnd() % 2))
 		return ciphers[rnd() % 9];
 	return hashes[rnd() % 8];
 }
@@ -160,6 +180,10 @@ static uint32_t rnd_crypto_flags(uint8_t op, uint32_t alg)
 		f |= rnd() % 2;					/* DECRYPT */
 		if (alg >= 7 && alg <= 9 && rnd() % 2)
 			f |= 2;					/* NOPAD */
+	} else if (op == 0x47) {
+		f = rnd() % 2;					/* DECRYPT */
+		if (alg >= 7 && alg <= 9 && rnd() % 2)
+			f |= 2;					/* NOPAD */
 	} else if (op == 0x45) {
 		f = rnd() % 2 * 8;
 	} else if (op == 0x42 && alg >= 7 && alg <= 9) {
@@ -168,12 +192,111 @@ static uint32_t rnd_crypto_flags(uint8_t op, uint32_t alg)
 	return f;
 }
 
+/* An address nothing may be read from or written to (SVA). */
+static uint64_t rnd_bad_addr(void)
+{
+	switch (rnd() % 4) {
+	case 0: return 0;
+	case 1: return 0xffffffff81000000ULL + (rnd() % 0x100000);
+	case 2: return (uintptr_t)hole + rnd() % 4096;
+	default: return rnd();
+	}
+}
+
+/* A batch entry: a whole message of op's kind, one field in 16 wrong. */
+static void rnd_entry(struct fentry *e, uint8_t op, uint32_t alg)
+{
+	bool gcm = alg >= 1 && alg <= 3;
+	__u64 a;
+	__u32 l;
+
+	memset(e, 0, sizeof(*e));
+	e->src_addr = rnd() % 4 ? (uintptr_t)buf + rnd() % (BUF_LEN / 2) : rnd_addr();
+	e->src_len = rnd_len() % 16384;
+	if (rnd() % 2)
+		e->src_len &= ~15u;
+	rnd_dst(&a, &l);
+	e->dst_addr = a;
+	e->dst_len = l;
+	if (rnd() % 2) {	/* room for the whole result */
+		e->dst_addr = (uintptr_t)buf + BUF_LEN / 2 + rnd() % (BUF_LEN / 4);
+		e->dst_len = e->src_len + 64;
+	}
+	if (op == 0x47) {
+		e->iv_len = gcm ? (rnd() % 2 ? 12 : 1 + rnd() % 128) : 16;
+		e->iv_addr = rnd() % 8 ? (uintptr_t)buf + rnd() % BUF_LEN : rnd_addr();
+		if (gcm)	/* GCM encrypt writes 16 bytes at most: buf has slack */
+			e->tag_addr = rnd() % 8 ? (uintptr_t)buf + rnd() % BUF_LEN : rnd_bad_addr();
+	}
+	e->status = rnd();
+	e->produced = rnd();
+	switch (rnd() % 16) {
+	case 0:
+		e->resv0 = 1;
+		break;
+	case 1:
+		e->resv1 = rnd();
+		break;
+	case 2:
+		e->resv2 = rnd();
+		break;
+	case 3:
+		e->iv_len = rnd();
+		break;
+	case 4:
+		e->iv_addr = rnd_bad_addr();
+		break;
+	case 5:
+		e->tag_addr = rnd_bad_addr();
+		break;
+	}
+}
+
+/*
+ * SESSION_BATCH: mostly a live cipher session (if one is open) and its alg,
+ * so the entries run; rnd_crypto_handle() sometimes forges the handle.
+ */
+static uint32_t rnd_batch_session(struct wd_sqe *s)
+{
+	uint32_t i, k;
+
+	for (k = 0; k < 4 && rnd() % 8; k++) {
+		i = rnd() % 16;
+		if (handle_algs[i] >= 1 && handle_algs[i] <= 9) {
+			s->ctx_addr = handles[i];
+			return handle_algs[i];
+		}
+	}
+	return rnd_crypto_alg(0x47);
+}
+
+/* SESSION_BATCH / DIGEST_BATCH: src is the table (its own slot), count random. */
+static void rnd_batch(struct wd_sqe *s, uint8_t op, uint32_t alg, struct fentry *t)
+{
+	uint32_t n, i;
+
+	n = rnd() % 8 ? 1 + rnd() % 24 : rnd() % 2 ? rnd() % (FT_ENTRIES + 2) : rnd();
+	s->src_len = n;
+	if (!(rnd() % 16)) {
+		s->dst_addr = rnd_addr();
+		s->dst_len = rnd_len();
+	}
+	if (nosva_bytes) {	/* offsets: the region's bytes are the table */
+		s->src_addr = rnd_offset();
+		return;
+	}
+	s->src_addr = rnd() % 16 ? (uintptr_t)t : rnd_bad_addr();
+	for (i = 0; i < n && i < 32; i++)
+		rnd_entry(&t[i], op, alg);
+}
+
 static void rnd_crypto(struct wd_sqe *s)
 {
 	static const uint16_t tags[] = { 4, 8, 12, 13, 14, 15, 16 };
 	typeof(&fparams[0]) p = &fparams[fnext++ % 64];	/* not reused while in flight */
-	uint8_t op = 0x40 + rnd() % 8;
-	uint32_t alg = rnd_crypto_alg(op), f = rnd_crypto_flags(op, alg);
+	uint8_t op = 0x40 + rnd() % 9;
+	uint32_t alg = op == 0x47 ? rnd_batch_session(s) : rnd_crypto_alg(op);
+	uint32_t f = rnd_crypto_flags(op, alg);
 	bool cipher = alg >= 1 && alg <= 9, gcm = alg >= 1 && alg <= 3;
 
 	s->opcode = op;
@@ -186,13 +309,13 @@ static void rnd_crypto(struct wd_sqe *s)
 	p->flags = op == 0x43 && rnd() % 8 ? 0 : f;
 	if ((op == 0x40 || op == 0x42) && cipher)
 		p->key_len = 16 + 8 * ((alg - 1) % 3);
-	else if ((op == 0x41 || op == 0x42) && alg >= 32)
+	else if ((op == 0x41 || op == 0x42 || op == 0x48) && alg >= 32)
 		p->key_len = rnd() % 200;
 	if (cipher && (op == 0x40 || op == 0x44) && (f & 4))
 		p->iv_len = gcm ? (rnd() % 2 ? 12 : 1 + rnd() % 128) : 16;
-	if (gcm && (f & 8) && (op == 0x40 || op == 0x44))
+	if (gcm && (((f & 8) && (op == 0x40 || op == 0x44)) || op == 0x47))
 		p->tag_len = tags[rnd() % 7];
-	if (gcm && (f & 4) && !(rnd() % 4)) {
+	if (gcm && ((f & 4) || op == 0x47) && !(rnd() % 4)) {
 		p->aad_addr = rnd() % 4 ? (uintptr_t)buf + rnd() % BUF_LEN : rnd_addr();
 		p->aad_len = rnd() % 4096;
 	}
@@ -218,6 +341,10 @@ static void rnd_crypto(struct wd_sqe *s)
 		s->param_len = rnd() % 2000;
 	if (op == 0x42 || op == 0x43)
 		return;
+	if (op == 0x47 || op == 0x48) {
+		rnd_batch(s, op, alg, ftables + (size_t)((fnext - 1) % 64) * FT_ENTRIES);
+		return;
+	}
 	s->src_addr = rnd() % 4 ? (uintptr_t)buf + rnd() % (BUF_LEN / 2) : rnd_addr();
 	s->src_len = rnd_len() % 16384;
 	if (rnd() % 2)
@@ -339,7 +466,7 @@ static void corrupt_indices(struct wdq *q)
 static void fuzz(struct wdq *q, uint32_t total)
 {
 	uint32_t done = 0, sent = 0, i, n;
-	unsigned long by_status[5] = { 0 };
+	unsigned long by_status[5] = { 0 }, batches_ok = 0;
 	struct wd_sqe *s;
 	struct wd_cqe c;
 
@@ -375,6 +502,8 @@ static void fuzz(struct wdq *q, uint32_t total)
 				handles[i] = c.aux;
 				handle_algs[i] = open_algs[done % 4096];
 			}
+			batches_ok += !c.status && (opcodes[done % 4096] == 0x47 ||
+						    opcodes[done % 4096] == 0x48);
 			CHECK(allowed(c.status, opcodes[done % 4096]),
 			      "status %d (opcode 0x%x)", c.status,
 			      opcodes[done % 4096]);
@@ -385,10 +514,10 @@ static void fuzz(struct wdq *q, uint32_t total)
 		}
 	}
 	printf("%s: %s %u descriptors: ok %lu einval %lu efault %lu "
-	       "enospc %lu other %lu, dropped %u\n", wd_test_name,
+	       "enospc %lu other %lu, dropped %u; batches run %lu\n", wd_test_name,
 	       nosva_bytes ? "no-SVA" : "SVA", done, by_status[0],
 	       by_status[1], by_status[2], by_status[3], by_status[4],
-	       *q->sq_dropped);
+	       *q->sq_dropped, batches_ok);
 	s = wd_get_sqe(q);
 	if (nosva_bytes) {
 		memcpy(q->data, "123456789", 9);
@@ -411,7 +540,9 @@ int main(void)
 	buf = malloc(BUF_LEN + 8192);
 	sgl = malloc(8192);
 	hole = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CHECK(buf && sgl && hole != MAP_FAILED, "alloc");
+	ftables = mmap(NULL, 64 * FT_ENTRIES * sizeof(*ftables), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(buf && sgl && hole != MAP_FAILED && ftables != MAP_FAILED, "alloc");
 	CHECK(!wd_queue_open(&q, 0, 64), "open");
 	fuzz(&q, 100000);
 	wd_queue_close(&q);

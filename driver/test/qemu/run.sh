@@ -26,11 +26,11 @@ CACHE=${WD_DRIVER_CACHE:-$REPO/.cache/driver-test}
 TIMEOUT=${WD_QEMU_TIMEOUT:-420}
 RACE=${WD_RACE:-1}
 CRYPTO_TESTS="t_crypto_kat t_crypto_stream t_crypto_tag t_crypto_badparam t_crypto_efault
-t_crypto_sessions t_crypto_wrap t_crypto_close"
+t_crypto_sessions t_crypto_wrap t_crypto_close t_crypto_batch"
 ALL_TESTS="t_sysfs t_set_qp t_nosva t_nop_poll t_copy_crc t_wrap t_bad_sqe t_efault
 t_mmap t_fork t_put_q t_close_inflight t_sigkill t_multi $CRYPTO_TESTS t_fuzz t_perf
 t_zip_oneshot t_zip_errors t_zip_stream t_zip_close t_unload"
-RACE_TESTS=${WD_RACE_TESTS:-t_fuzz t_multi t_close_inflight t_sigkill t_put_q t_fork t_crypto_close t_perf t_zip_close t_unload}
+RACE_TESTS=${WD_RACE_TESTS:-t_fuzz t_multi t_close_inflight t_sigkill t_put_q t_fork t_crypto_close t_crypto_batch t_perf t_zip_close t_unload}
 TESTS=${WD_TESTS:-$ALL_TESTS}
 SDK=${WD_SDK:-1}
 # Crypto API pieces the crypto engine needs that Debian builds as modules
