@@ -143,7 +143,7 @@ static int wdc_batch_digest_entry(struct wd_queue *q, struct wdc_batch *b,
 static int wdc_batch_run(struct wd_queue *q, struct wdc_batch *b, struct wd_cqe *cqe)
 {
 	struct wdc_batch_entry *chunk = q->crypto->batch;
-	u64 table = b->sqe->src_addr, total = 0;
+	u64 table = b->sqe->src_addr, total = 0, read = 0;
 	u32 count = b->sqe->src_len, failed = 0, i, j, n;
 	struct wdc_batch_out out;
 
@@ -169,12 +169,14 @@ static int wdc_batch_run(struct wd_queue *q, struct wdc_batch *b, struct wd_cqe 
 			/* only a stopping queue cancels a message: so does the batch */
 			if (out.status == -ECANCELED)
 				return -ECANCELED;
+			if (!out.status)
+				read += chunk[j].src_len;
 			total += out.produced;
 			cond_resched();
 		}
 	}
-	cqe->consumed = count;
-	/* a sum past 4 GiB saturates; each entry's produced is exact */
+	/* bytes of the entries that succeeded; sums past 4 GiB saturate */
+	cqe->consumed = min_t(u64, read, U32_MAX);
 	cqe->produced = min_t(u64, total, U32_MAX);
 	cqe->aux = failed;
 	return 0;
