@@ -286,6 +286,15 @@ describe.skipIf(!hasDevice)(`plugin-crypto on ${DEVICE} in no-SVA mode (dataRegi
       const s = await nosva.createCipherSession({ alg: 'aes-256-gcm', key });
       const r = await s.encrypt(data, { iv: iv12 });
       expect(join(r).equals(join(await sva.encrypt(data, gcm)))).toBe(true);
+      // a batch: its table (IVs inside, statuses written back) and every buffer go through the region
+      const messages = [data.subarray(0, 100), data.subarray(100, 5000), data.subarray(5000, 5001)];
+      const ivs = messages.map(() => randomBytes(12));
+      const bt = await s.encryptBatch(messages, { ivs, aad });
+      const back = await s.decryptBatch(bt.ciphertexts, { ivs, aad, tags: bt.tags });
+      back.forEach((p, i) => expect(p.equals(messages[i]!)).toBe(true));
+      bt.tags![16]! ^= 1;
+      await expect(s.decryptBatch(bt.ciphertexts, { ivs, aad, tags: bt.tags })).rejects.toMatchObject({ code: 'ERR_AUTH_FAILED', details: { index: 1 } });
+      expect((await nosva.digestBatch(messages, { alg: 'sha256' })).equals(await sva.digestBatch(messages, { alg: 'sha256' }))).toBe(true);
       await s.close();
       const h = await nosva.createHashSession({ alg: 'sha256' });
       await h.update(data.subarray(0, 1000));
