@@ -87,11 +87,27 @@ export function partRanges(n: number, parts: number): [number, number][] {
   return ranges;
 }
 
-/** A zeroed table for `n` entries plus `ivBytes` of IVs. */
-export function batchTable(n: number, ivBytes: number): { table: Uint8Array; words: Uint32Array } {
-  // Whole words: the IV area is rounded up so the table can be a Uint32Array.
-  const buffer = new ArrayBuffer(n * ENTRY.SIZE + ((ivBytes + 3) & ~3));
-  return { table: new Uint8Array(buffer), words: new Uint32Array(buffer) };
+/**
+ * The zeroed tables of one batch's parts, carved from one ArrayBuffer: one
+ * allocation, and one address lookup when the parts are pinned (views of one
+ * backing store hit core's address cache).
+ */
+export class TableArena {
+  private readonly buffer: ArrayBuffer;
+  private used = 0;
+
+  /** Room for `entries` entries in `parts` tables and `ivBytes` of IVs. */
+  constructor(entries: number, parts: number, ivBytes: number) {
+    this.buffer = new ArrayBuffer(entries * ENTRY.SIZE + ivBytes + 8 * parts);
+  }
+
+  /** The table of one part: `n` entries, then `ivBytes` of IVs (8-byte aligned, so it has a Uint32Array view). */
+  take(n: number, ivBytes: number): { table: Uint8Array; words: Uint32Array } {
+    const bytes = n * ENTRY.SIZE + ((ivBytes + 7) & ~7);
+    const at = this.used;
+    this.used += bytes;
+    return { table: new Uint8Array(this.buffer, at, bytes), words: new Uint32Array(this.buffer, at, bytes / 4) };
+  }
 }
 
 /**

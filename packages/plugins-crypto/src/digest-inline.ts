@@ -8,7 +8,7 @@
 import type { Cqe, PluginHost } from '@warpdrive/core';
 import { hashInfo, hmacKey, input, optionsObject, output, prefix } from './args.js';
 import { batchError } from './batch.js';
-import { batchPlan, batchTable, partRanges, setEntry, type BatchRequest } from './batch-request.js';
+import { batchPlan, partRanges, setEntry, TableArena, type BatchRequest } from './batch-request.js';
 import { fillParam, makeParam, sessionParam, type CryptoRequest } from './codec.js';
 import { argError } from './errors.js';
 import { digestRequest } from './oneshot.js';
@@ -109,8 +109,10 @@ export class InlineDigest {
       if (n === 0) return Promise.resolve(out);
       const plan = batchPlan(n, bytes, largest, this.inlineMax);
       const label = `${hmac ? 'hmac' : 'digest'} ${info.name} batch`;
-      const requests = partRanges(n, plan.parts).map(([first, count]): BatchRequest => {
-        const { table, words } = batchTable(count, 0);
+      const ranges = partRanges(n, plan.parts);
+      const arena = new TableArena(n, ranges.length, 0);
+      const requests = ranges.map(([first, count]): BatchRequest => {
+        const { table, words } = arena.take(count, 0);
         for (let j = 0; j < count; j++) setEntry(words, table, j, srcs[first + j]!.byteLength, len);
         return {
           param: makeParam(info.id, 0, key), aad: undefined, handle: 0, table, words, ivAt: undefined, n: count, first,

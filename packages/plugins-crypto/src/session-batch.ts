@@ -9,7 +9,7 @@ import { F } from './abi.js';
 import { outBound, type CipherInfo } from './algorithms.js';
 import { cipherAad, cipherIv, input, output, tagLength } from './args.js';
 import { batchColumns, batchError, checkUniqueIvs, tagColumn } from './batch.js';
-import { batchPlan, batchTable, partRanges, setEntry, type BatchPlan, type BatchRequest } from './batch-request.js';
+import { batchPlan, partRanges, setEntry, TableArena, type BatchPlan, type BatchRequest } from './batch-request.js';
 import { makeParam } from './codec.js';
 import { argError } from './errors.js';
 
@@ -71,10 +71,14 @@ export function cipherBatch(s: CipherBatchSession, decrypt: boolean, messages: u
   }
   const plan = batchPlan(n, bytes, largest, s.inlineMax);
   const flags = (decrypt ? F.DECRYPT : 0) | (s.padding ? 0 : F.NOPAD);
-  const requests = partRanges(n, plan.parts).map(([first, count]) => {
+  const ranges = partRanges(n, plan.parts);
+  let ivTotal = 0;
+  for (let i = 0; i < n; i++) ivTotal += ivList[i]!.byteLength;
+  const arena = new TableArena(n, ranges.length, ivTotal);
+  const requests = ranges.map(([first, count]) => {
     let ivBytes = 0;
     for (let i = first; i < first + count; i++) ivBytes += ivList[i]!.byteLength;
-    const { table, words } = batchTable(count, ivBytes);
+    const { table, words } = arena.take(count, ivBytes);
     const ivAt = new Int32Array(count);
     let at = count * 64;
     for (let j = 0; j < count; j++) {
