@@ -17,6 +17,8 @@ export interface CompressRequest {
   readonly dst: Uint8Array;
   readonly opFlags: number;
   readonly header: Uint8Array | undefined;
+  /** The pooled buffer `dst` is a view of (large outputs; see scratch-pool.ts). */
+  readonly scratch?: Buffer;
 }
 /** One-shot decompress: `produced`, or -1 when `dst` was too small. */
 export interface DecompressRequest {

@@ -18,6 +18,7 @@ import type { LiveStreams } from './live-streams.js';
 import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_F_STOP_AT_END, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
 import { compressParams, decompressParams, type CompressParams, type DecompressParams } from './options.js';
 import { OutputPool, SLAB_MAX } from './out-pool.js';
+import { ScratchPool } from './scratch-pool.js';
 import { streamHost } from './queue-pin.js';
 import { runAsync, runSync, type Steps } from './steps.js';
 
@@ -55,7 +56,12 @@ export function compressRequest(data: BufferInput, p: CompressParams, pool: Outp
       details: { argument: 'data' },
     });
   }
-  return { src: data, dst: outputBuffer(size, pool), opFlags: ZIP_FMT[p.format] | (p.level << ZIP_LEVEL_SHIFT), header };
+  const opFlags = ZIP_FMT[p.format] | (p.level << ZIP_LEVEL_SHIFT);
+  if (size > SLAB_MAX && ScratchPool.covers(size)) {
+    const scratch = pool.large.take(size);
+    return { src: data, dst: scratch.subarray(0, size), opFlags, header, scratch };
+  }
+  return { src: data, dst: outputBuffer(size, pool), opFlags, header };
 }
 
 function decompressFlags(p: DecompressParams): number {
@@ -173,6 +179,16 @@ function* decompressSteps(live: LiveStreams, data: BufferInput, options: unknown
 function compressInline(host: PluginHost, req: CompressRequest, pool: OutputPool): Buffer {
   const dst = req.dst as Buffer;
   let produced = 0;
+  if (req.scratch !== undefined) {
+    const scratch = req.scratch;
+    try {
+      produced = host.runSync<number>(OP.compress, req);
+    } catch (err) {
+      pool.large.give(scratch); // the inline call is over: nothing else uses it
+      throw err;
+    }
+    return pool.large.finish(scratch, produced);
+  }
   try {
     produced = host.runSync<number>(OP.compress, req);
     return dst.subarray(0, produced);
@@ -187,6 +203,10 @@ export function compress(host: PluginHost, data: BufferInput, options: unknown, 
     const req = compressRequest(data, compressParams(options), pool);
     if (lengthOf(req.src) < inlineBelow) return Promise.resolve(compressInline(host, req, pool));
     const dst = req.dst as Buffer;
+    const scratch = req.scratch;
+    // A failed request's scratch is dropped, not reused: the rejection may
+    // come from a closing queue, and only a completion proves the device done.
+    if (scratch !== undefined) return host.run<number>(OP.compress, req).then((produced) => pool.large.finish(scratch, produced));
     return host.run<number>(OP.compress, req).then((produced) => dst.subarray(0, produced));
   } catch (err) {
     return Promise.reject(err);

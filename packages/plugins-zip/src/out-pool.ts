@@ -8,6 +8,8 @@
  * the slab (zero copy), which keeps the slab alive while it is referenced,
  * as Node's own 8 KiB pool does.
  */
+import { ScratchPool } from './scratch-pool.js';
+
 const SLAB = 256 * 1024;
 /** Requests whose worst-case output is at most this use the slab. */
 export const SLAB_MAX = 32 * 1024;
@@ -15,6 +17,8 @@ const ALIGN = 8;
 
 /** A bump allocator over slabs. */
 export class OutputPool {
+  /** Scratch output of compress requests above SLAB_MAX (see scratch-pool.ts). */
+  readonly large = new ScratchPool();
   private slab: Buffer = Buffer.allocUnsafe(0);
   private used = 0;
   /**
