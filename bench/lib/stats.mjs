@@ -1,4 +1,6 @@
 // Small statistics helpers shared by the suites.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** The q-quantile (0..1) of an array of numbers (sorted copy, nearest rank). */
 export function quantile(values, q) {
@@ -29,3 +31,15 @@ export function cpuNs() {
   const u = process.cpuUsage();
   return (u.user + u.system) * 1000;
 }
+
+/**
+ * A full garbage collection, for windows that pay for their own garbage
+ * and no one else's: run it before a window (the previous case's garbage
+ * is not collected during, and charged to, this one) and inside the
+ * window at its end (a short window does not skip the major collections a
+ * long run pays).
+ */
+export const fullGc = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc');
+})();

@@ -12,11 +12,9 @@
 // interleaved()), each figure is the median of the rounds.
 import { execFileSync } from 'node:child_process';
 import * as nc from 'node:crypto';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createContext } from '@warpdrive/core';
 import crypto from '@warpdrive/plugin-crypto';
-import { cpuNs, nowNs, summarize } from '../lib/stats.mjs';
+import { cpuNs, fullGc, nowNs, summarize } from '../lib/stats.mjs';
 
 const SIZES = [256, 4096, 65536, 1 << 20];
 
@@ -26,8 +24,7 @@ const SIZES = [256, 4096, 65536, 1 << 20];
 // whichever case runs next), and a full GC inside the window, at its end,
 // charges the case for what it left (else a 200 ms window would skip the
 // major collections a long run pays).
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc');
+const gc = fullGc;
 const key = nc.randomBytes(32);
 const ivs = Array.from({ length: 256 }, () => nc.randomBytes(12));
 
