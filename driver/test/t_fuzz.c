@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "t_crypto.h"
 #include "wd_test.h"
 
 const char *wd_test_name = "fuzz";
@@ -139,23 +140,13 @@ static uint64_t handles[16];	/* from successful SESSION_OPENs */
 static uint32_t handle_algs[16];
 static uint32_t open_algs[4096];	/* alg of each SESSION_OPEN in flight */
 
-/* Batch entries (crypto_engine.h struct wdc_batch_entry). */
-struct fentry {
-	uint64_t src_addr, dst_addr, iv_addr, tag_addr;
-	uint32_t src_len, dst_len;
-	uint16_t iv_len, resv0;
-	int32_t status;
-	uint32_t produced, resv1;
-	uint64_t resv2;
-};
-_Static_assert(sizeof(struct fentry) == 64, "batch entry is 64 bytes");
 /*
  * One table per fparams slot, each as long as the longest valid batch: the
  * engine writes outcomes into every entry it reads, and must never write
  * into the fuzzer's own state.
  */
 #define FT_ENTRIES	1024
-static struct fentry *ftables;
+static struct wdc_batch_entry *ftables;
 
 static uint32_t rnd_crypto_alg(uint8_t op)
 {
@@ -204,7 +195,7 @@ static uint64_t rnd_bad_addr(void)
 }
 
 /* A batch entry: a whole message of op's kind, one field in 16 wrong. */
-static void rnd_entry(struct fentry *e, uint8_t op, uint32_t alg)
+static void rnd_entry(struct wdc_batch_entry *e, uint8_t op, uint32_t alg)
 {
 	bool gcm = alg >= 1 && alg <= 3;
 	__u64 a;
@@ -271,7 +262,7 @@ static uint32_t rnd_batch_session(struct wd_sqe *s)
 }
 
 /* SESSION_BATCH / DIGEST_BATCH: src is the table (its own slot), count random. */
-static void rnd_batch(struct wd_sqe *s, uint8_t op, uint32_t alg, struct fentry *t)
+static void rnd_batch(struct wd_sqe *s, uint8_t op, uint32_t alg, struct wdc_batch_entry *t)
 {
 	uint32_t n, i;
 
