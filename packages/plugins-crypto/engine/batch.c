@@ -74,6 +74,10 @@ int wdc_cipher_batch(struct wdc_cipher_state *s, const struct wdc_param *p, stru
 
 	if (ret)
 		return ret;
+	if (!e) {		/* the kernel's order: fields, session, alg, then the table */
+		wdc_cipher_unlease(&l);
+		return -EFAULT;
+	}
 	for (__u32 i = 0; i < n; i++) {
 		__u32 produced = 0;
 
@@ -115,6 +119,8 @@ int wdc_digest_batch(const struct wdc_req *r, struct wdc_batch_entry *e, __u32 n
 {
 	struct wdc_hash_state *hmac = NULL;
 
+	if (!e)
+		return -EFAULT;
 	if (wdc_alg_is_hmac(r->p->alg)) {
 		hmac = wdc_hash_state_new(r->p->alg, r->key, r->p->key_len);
 		if (!hmac)

@@ -23,7 +23,9 @@ static int parse(const struct wd_sqe *sqe, struct wdc_req *r)
 	if (p->resv0 || p->resv1 || p->iv_len > WDC_IV_MAX || p->key_len > WDC_KEY_MAX ||
 	    p->tag_len > WDC_TAG_MAX || sqe->param_len != sizeof(*p) + p->iv_len + p->key_len)
 		return -EINVAL;
-	if ((sqe->src_len && !sqe->src_addr) || (sqe->dst_len && !sqe->dst_addr))
+	/* A batch's table is checked after its fields and session (check_batch). */
+	if (sqe->opcode != WDC_OP_SESSION_BATCH && sqe->opcode != WDC_OP_DIGEST_BATCH &&
+	    ((sqe->src_len && !sqe->src_addr) || (sqe->dst_len && !sqe->dst_addr)))
 		return -EFAULT;
 	r->p = p;
 	r->iv = (const unsigned char *)(p + 1);
@@ -94,8 +96,6 @@ static int check_batch(const struct wd_sqe *sqe, const struct wdc_req *r)
 
 	if (sqe->dst_addr || sqe->dst_len || !sqe->src_len || sqe->src_len > WDC_BATCH_MAX)
 		return -EINVAL;
-	if (!sqe->src_addr)
-		return -EFAULT;
 	if (p->iv_len)
 		return -EINVAL;
 	/* The shared fields, checked as those of a message with no data. */

@@ -47,6 +47,8 @@ export interface BatchRequest {
   /** GCM decryption: -EBADMSG is an authentication failure. */
   readonly aead: boolean;
   readonly label: string;
+  /** Set once the codec's complete() ran (the parameter block is released there). */
+  completed?: boolean;
 }
 
 /** How a batch runs: on the calling thread, or cut into `parts` queued descriptors. */
@@ -176,16 +178,30 @@ function complete(cqe: Cqe, r: BatchRequest): Buffer[] | Uint8Array {
       if (r.decrypt) wipeOutputs(r);
       let i = 0;
       while (i < r.n - 1 && words[i * WORDS + W.STATUS] === 0) i++;
-      throw batchError(statusError(words[i * WORDS + W.STATUS]! | 0, r.label, r.aead), r.first + i);
+      // -EIO if the engine counted a failure it did not record
+      throw batchError(statusError(words[i * WORDS + W.STATUS]! | 0 || -5, r.label, r.aead), r.first + i);
     }
     if (r.outputs.kind === 'packed') return r.outputs.out;
-    const views = r.outputs.views;
+    const o = r.outputs;
     const results = new Array<Buffer>(r.n);
-    for (let i = 0, w = W.PRODUCED; i < r.n; i++, w += WORDS) results[i] = prefix(views[i]!, words[w]!);
+    // never past the room the entry offered, whatever the device reports
+    for (let i = 0, w = W.PRODUCED; i < r.n; i++, w += WORDS) results[i] = prefix(o.views[i]!, Math.min(words[w]!, o.lengths[i]!));
     return results;
   } finally {
+    r.completed = true;
     releaseParam(r.param);
   }
+}
+
+/**
+ * Release the parameter block of a request that will never complete (a
+ * later part of a failed inline batch, or a queued part that was refused
+ * or cancelled): its key is zeroed; see releaseParam.
+ */
+export function abandon(r: BatchRequest): void {
+  if (r.completed) return;
+  r.completed = true;
+  releaseParam(r.param, false);
 }
 
 /** The codec of a batch opcode. */

@@ -71,7 +71,7 @@ function ivOf(ivs: readonly unknown[], i: number): Uint8Array {
 export function tagColumn(value: unknown, n: number, tagLength: number, decrypt: boolean): Uint8Array {
   const need = n * tagLength;
   if (value === undefined) {
-    if (decrypt) throw argError('options.tags', '`options.tags` is required to decrypt a GCM batch');
+    if (decrypt && n > 0) throw argError('options.tags', '`options.tags` is required to decrypt a GCM batch');
     return Buffer.allocUnsafe(need);
   }
   const tags = bytes(value, 'options.tags');

@@ -125,8 +125,13 @@ export function tagOf(p: Buffer, n: number): Buffer {
 
 const TWO_32 = 4294967296;
 
-/** Zero the key material of a finished request's block and recycle it. */
-export function releaseParam(p: Buffer | undefined): void {
+/**
+ * Zero the key material of a finished request's block and, unless
+ * `recycle` is false, return it to the pool. A block whose request never
+ * completed (it failed before submission, or its queue closed) is only
+ * zeroed: without a completion nothing proves the device is done with it.
+ */
+export function releaseParam(p: Buffer | undefined, recycle = true): void {
   if (p === undefined) return;
   const lens = words(p)[W.LENS]!;
   const keyLen = lens & 0xffff;
@@ -134,7 +139,7 @@ export function releaseParam(p: Buffer | undefined): void {
     const at = PARAM.HEADER + (lens >>> 16);
     p.fill(0, at, at + keyLen);
   }
-  if ((p as Param).pooled) free.push(p);
+  if (recycle && (p as Param).pooled) free.push(p);
 }
 
 /** Point the block at the (pinned) AAD. */

@@ -126,6 +126,21 @@ describe('batch descriptors', () => {
     });
   }
 
+  it('in-place decryption failing in the first part: parts that never ran keep their ciphertext; n = 0 needs no tags', async () => {
+    const s = await inline.createCipherSession({ alg: 'aes-256-gcm', key });
+    const messages = Array.from({ length: 2100 }, () => nc.randomBytes(32));
+    const ivs = messages.map(() => nc.randomBytes(12));
+    const { ciphertexts, tags } = await s.encryptBatch(messages, { ivs });
+    const saved = ciphertexts.map((c) => Buffer.from(c));
+    tags![0]! ^= 1;
+    await expect(s.decryptBatch(ciphertexts, { ivs, tags, outs: ciphertexts })).rejects.toMatchObject({ code: 'ERR_AUTH_FAILED', details: { index: 0 } });
+    // part 1 (messages 0–699) failed and was wiped; parts 2 and 3 never ran
+    expect(ciphertexts.slice(0, 700).every((c) => c.every((b) => b === 0))).toBe(true);
+    ciphertexts.slice(700).forEach((c, i) => expect(c.equals(saved[700 + i]!)).toBe(true));
+    expect(await s.decryptBatch([], { ivs: [] })).toEqual([]);
+    await s.close();
+  });
+
   it('an inline digest batch is one descriptor; a batch of large messages is queued in parts', async () => {
     const small = Array.from({ length: 64 }, () => nc.randomBytes(256));
     let before = opsOf(inline);

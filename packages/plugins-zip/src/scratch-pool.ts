@@ -47,6 +47,8 @@ export class ScratchPool {
    * (taken from this pool and no longer in use by the device).
    */
   finish(scratch: Buffer, produced: number): Buffer {
+    // Past `produced` such a scratch may still hold an earlier result of this
+    // context, as a Buffer.allocUnsafe() may hold any old bytes.
     if (produced * 2 > scratch.length) return scratch.subarray(0, produced);
     const out = Buffer.allocUnsafe(produced);
     scratch.copy(out, 0, 0, produced);

@@ -175,6 +175,9 @@ static void gcm_batches(void)
 	WHOLE("count 0", -EINVAL, sqe.src_len = 0);
 	WHOLE("count 1025", -EINVAL, sqe.src_len = WDC_BATCH_MAX + 1);
 	WHOLE("no table", -EFAULT, sqe.src_addr = 0);
+	WHOLE("no table, forged handle (the handle is checked first)", -EBADF, (sqe.src_addr = 0, sqe.ctx_addr = h + (1ULL << 32)));
+	WHOLE("no table, INIT flag (fields are checked first)", -EINVAL, (sqe.src_addr = 0, b.p.flags = WDC_F_INIT));
+	WHOLE("dst_len without dst_addr", -EINVAL, sqe.dst_len = 16);
 	WHOLE("dst on the SQE", -EINVAL, (sqe.dst_addr = va(out), sqe.dst_len = 16));
 	WHOLE("INIT flag", -EINVAL, b.p.flags = WDC_F_INIT);
 	WHOLE("NOPAD on GCM", -EINVAL, b.p.flags = WDC_F_NOPAD);
