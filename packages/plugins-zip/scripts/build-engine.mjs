@@ -1,8 +1,10 @@
 // Builds build/zip-engine.so from engine/*.c against the ABI header
 // (driver/include/uapi) and @warpdrive/native's engine header.
 //
-// Libraries: ISA-L and libdeflate are linked dynamically (the node binary
-// exports neither). zlib: the engine deliberately uses the zlib that the
+// Libraries: ISA-L is linked dynamically (the node binary does not export
+// it). libdeflate is compiled from Debian's source of the installed version
+// into the engine, private (see libdeflate-source.mjs for why), or linked
+// dynamically if that source cannot be fetched. zlib: the engine deliberately uses the zlib that the
 // running node exports (Chromium's zlib, about 2× faster than Debian's for
 // deflate level 6 and inflate here), compiled against node's own zlib.h
 // (include/node, the header node-gyp addons use) and resolved from the node
@@ -11,10 +13,11 @@
 // every symbol hidden (--exclude-libs,ALL) so the engine cannot bind to a
 // copy it was not compiled against. See README "zlib symbols".
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { libdeflateFiles, libdeflateSource } from './libdeflate-source.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -42,10 +45,32 @@ function nodeZlibInclude() {
   return into;
 }
 
+/**
+ * libdeflate as a static archive of hidden-visibility objects (its own
+ * flags: it is third-party code, not held to -Werror), or undefined.
+ */
+function privateLibdeflate() {
+  if (process.env.ZIP_ENGINE_LIBDEFLATE === 'system') return undefined;
+  const tree = libdeflateSource(join(root, '..', '..', '.cache'));
+  if (tree === undefined) return undefined;
+  const objDir = join(root, 'build', 'libdeflate');
+  rmSync(objDir, { recursive: true, force: true });
+  mkdirSync(objDir, { recursive: true });
+  const objects = libdeflateFiles(tree).map((src, i) => {
+    const obj = join(objDir, `${i}-${basename(src, '.c')}.o`);
+    execFileSync(process.env.CC ?? 'cc', ['-std=gnu11', '-O2', '-fPIC', '-fvisibility=hidden', '-DNDEBUG', '-I', tree, '-c', src, '-o', obj], { stdio: 'inherit' });
+    return obj;
+  });
+  const archive = join(objDir, 'libdeflate.a');
+  execFileSync('ar', ['rcs', archive, ...objects]);
+  return { include: tree, archive };
+}
+
 const sources = readdirSync(join(root, 'engine')).filter((f) => f.endsWith('.c')).map((f) => join(root, 'engine', f));
 const sanitize = process.env.ZIP_ENGINE_SANITIZE ? ['-fsanitize=address,undefined', '-g'] : [];
 mkdirSync(join(root, 'build'), { recursive: true });
 const nodeZlib = nodeZlibInclude();
+const deflate = privateLibdeflate();
 const zlibArgs = nodeZlib === undefined
   ? [staticZlib(), '-Wl,--exclude-libs,ALL', '-Wl,-z,defs']
   : []; // zlib symbols stay undefined: node provides them at dlopen()
@@ -58,10 +83,11 @@ execFileSync(
   ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-fvisibility=hidden', '-pthread',
     ...sanitize,
     ...(nodeZlib === undefined ? [] : ['-I', nodeZlib]),
+    ...(deflate === undefined ? [] : ['-I', deflate.include]),
     '-I', uapi, '-I', join(nativeDir, 'include'),
     '-o', tmp, ...sources,
-    ...zlibArgs, '-lisal', '-ldeflate', '-Wl,--as-needed'],
+    ...zlibArgs, ...(deflate === undefined ? ['-ldeflate'] : [deflate.archive, '-Wl,--exclude-libs,ALL']), '-lisal', '-Wl,--as-needed'],
   { stdio: 'inherit' },
 );
 renameSync(tmp, out);
-console.log(`zip-engine.so: zlib ${nodeZlib === undefined ? 'static (libz.a, hidden)' : "from node (node's zlib.h)"}`);
+console.log(`zip-engine.so: zlib ${nodeZlib === undefined ? 'static (libz.a, hidden)' : "from node (node's zlib.h)"}, libdeflate ${deflate === undefined ? 'system (shared)' : `private, from ${deflate.include}`}`);
