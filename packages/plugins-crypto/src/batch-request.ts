@@ -204,6 +204,43 @@ export function abandon(r: BatchRequest): void {
   releaseParam(r.param, false);
 }
 
+/**
+ * Run a batch's parts: inline one after another (`runSync`), or queued all
+ * at once (`run`, each part on whichever worker is free). Resolves with each
+ * part's result in order. On a failure it rejects with the first failing
+ * part's error (in part order, so in message order), and only once every
+ * queued part is done with the caller's buffers. Before that:
+ * - when decrypting, it zeroes the outputs of the parts that ran and
+ *   succeeded (a failed part zeroed its own in complete());
+ * - parts that never ran are left alone, since in place their outputs are
+ *   still the caller's inputs;
+ * - it abandons the parts that never completed.
+ */
+export function runParts<R>(requests: readonly BatchRequest[], inline: boolean, runSync: (r: BatchRequest) => R, run: (r: BatchRequest) => Promise<R>): Promise<R[]> {
+  if (inline) {
+    const results: R[] = [];
+    for (let k = 0; k < requests.length; k++) {
+      try {
+        results.push(runSync(requests[k]!));
+      } catch (err) {
+        if (requests[k]!.decrypt) for (let j = 0; j < k; j++) wipeOutputs(requests[j]!);
+        for (let j = k; j < requests.length; j++) abandon(requests[j]!);
+        return Promise.reject(err);
+      }
+    }
+    return Promise.resolve(results);
+  }
+  return Promise.allSettled(requests.map((r) => run(r).catch((err: unknown) => {
+    abandon(r);
+    throw err;
+  }))).then((settled) => {
+    const failed = settled.findIndex((x) => x.status === 'rejected');
+    if (failed < 0) return settled.map((x) => (x as PromiseFulfilledResult<R>).value);
+    settled.forEach((x, j) => x.status === 'fulfilled' && requests[j]!.decrypt && wipeOutputs(requests[j]!));
+    throw (settled[failed] as PromiseRejectedResult).reason;
+  });
+}
+
 /** The codec of a batch opcode. */
 export function batchCodec(opcode: number): OperationCodec<BatchRequest, unknown> {
   return { handlesErrors: true, prep: prep(opcode), complete };

@@ -8,7 +8,7 @@
 import type { Cqe, PluginHost } from '@warpdrive/core';
 import { hashInfo, hmacKey, input, optionsObject, output, prefix } from './args.js';
 import { batchError } from './batch.js';
-import { abandon, batchPlan, partRanges, setEntry, TableArena, type BatchRequest } from './batch-request.js';
+import { batchPlan, partRanges, runParts, setEntry, TableArena, type BatchRequest } from './batch-request.js';
 import { fillParam, makeParam, sessionParam, type CryptoRequest } from './codec.js';
 import { argError } from './errors.js';
 import { digestRequest } from './oneshot.js';
@@ -120,26 +120,8 @@ export class InlineDigest {
           tags: undefined, tagLen: 0, decrypt: false, aead: false, label,
         };
       });
-      if (plan.inline) {
-        for (let k = 0; k < requests.length; k++) {
-          try {
-            this.host.runSync(OPS.digestBatch, requests[k]);
-          } catch (err) {
-            for (let j = k; j < requests.length; j++) abandon(requests[j]!); // zeroes an HMAC key
-            throw err;
-          }
-        }
-        return Promise.resolve(out);
-      }
-      // settled only once every part is done with `out`
-      return Promise.allSettled(requests.map((r) => this.host.run(OPS.digestBatch, r).catch((err: unknown) => {
-        abandon(r);
-        throw err;
-      }))).then((settled) => {
-        const failed = settled.find((x) => x.status === 'rejected');
-        if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
-        return out;
-      });
+      // settles only once every part is done with `out`; a failed part abandons the rest (zeroing an HMAC key)
+      return runParts(requests, plan.inline, (r) => this.host.runSync(OPS.digestBatch, r), (r) => this.host.run(OPS.digestBatch, r)).then(() => out);
     } catch (err) {
       return Promise.reject(err);
     }

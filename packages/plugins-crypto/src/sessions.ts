@@ -14,7 +14,7 @@ import { cipherAad, cipherIv, cipherTag, input, optionsObject, output, prefix, t
 import { fillParam, makeParam, sessionParam, tagOf, type CryptoRequest } from './codec.js';
 import { argError, sessionClosed } from './errors.js';
 import { CipherStream, type CipherStreamOptions } from './stream.js';
-import { abandon, wipeOutputs, type BatchRequest } from './batch-request.js';
+import { runParts, type BatchRequest } from './batch-request.js';
 import { cipherBatch, type CipherBatchSession } from './session-batch.js';
 import type { EncryptResult } from './oneshot.js';
 import { OPS } from './ops.js';
@@ -476,38 +476,10 @@ export class CipherSession extends Session {
     return { info: this.info, padding: this.padding, handle: this.handle, inlineMax: this.inlineMax, label: `${this.labels[decrypt ? 1 : 0]} batch` };
   }
 
-  /**
-   * Run a batch's descriptors: inline, or queued together (each part on
-   * whichever worker is free). If one part fails, every output of the
-   * batch is zeroed when decrypting, and the first failing message's error
-   * (in message order) rejects the batch.
-   */
+  /** Run a batch's descriptors (see runParts); close() waits for the queued ones. */
   private runBatch(requests: BatchRequest[], inline: boolean): Promise<Buffer[]> {
-    if (inline) {
-      const out: Buffer[] = [];
-      for (let k = 0; k < requests.length; k++) {
-        try {
-          out.push(...this.host.runSync<Buffer[]>(OPS.sessionBatch, requests[k]));
-        } catch (err) {
-          // Parts before k hold plaintext; part k wiped its own outputs;
-          // later parts never ran (their outputs may be the inputs, in place).
-          if (requests[k]!.decrypt) for (let j = 0; j < k; j++) wipeOutputs(requests[j]!);
-          for (let j = k; j < requests.length; j++) abandon(requests[j]!);
-          throw err;
-        }
-      }
-      return Promise.resolve(out);
-    }
-    return Promise.allSettled(requests.map((r) => this.submitQueued<Buffer[]>(OPS.sessionBatch, r).catch((err: unknown) => {
-      abandon(r);
-      throw err;
-    }))).then((settled) => {
-      const failed = settled.findIndex((x) => x.status === 'rejected');
-      if (failed < 0) return settled.flatMap((x) => (x as PromiseFulfilledResult<Buffer[]>).value);
-      // a failed part wiped its own outputs (if it ran); the others hold plaintext
-      if (requests[0]!.decrypt) settled.forEach((x, j) => x.status === 'fulfilled' && wipeOutputs(requests[j]!));
-      throw (settled[failed] as PromiseRejectedResult).reason;
-    });
+    return runParts(requests, inline, (r) => this.host.runSync<Buffer[]>(OPS.sessionBatch, r), (r) => this.submitQueued<Buffer[]>(OPS.sessionBatch, r))
+      .then((parts) => parts.flat());
   }
 
   /**
