@@ -18,7 +18,11 @@
 // plugin's createDecompressStream/createCompressStream vs node:zlib's
 // createGunzip/createGzip and the facade's (streamRows below); no target.
 // Targets (issue 3) are checked on the kernel text rows only.
-import { execFileSync } from 'node:child_process';
+// Each one-shot contender runs in a process of its own, forked per case
+// (bench/lib/zip-contender.mjs), and the suite runs their windows in turn:
+// the V8 heap one library shaped (young generation size, marking pace) is
+// not inherited by the next, as it was when all shared this process.
+import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
@@ -30,7 +34,9 @@ import { createContext } from '@warpdrive/core';
 import zip from '@warpdrive/plugin-zip';
 import wdZlib from '@warpdrive/plugin-zip/zlib';
 import { corpusDir, ensureCorpus } from '../corpus/build.mjs';
-import { cpuNs, fullGc, nowNs, summarize } from '../lib/stats.mjs';
+import { summarize } from '../lib/stats.mjs';
+import { timed } from '../lib/windows.mjs';
+import { caseInputs, requests } from '../lib/zip-inputs.mjs';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -44,76 +50,6 @@ const ZIP_OP_COMPRESS = 0x10;
 const ZIP_OP_DECOMPRESS = 0x11;
 const ZIP_FMT_GZIP = 2;
 const ZIP_F_MULTI_MEMBER = 1 << 8;
-
-/** Splits `data` into up to `maxTotal` bytes of `size`-byte requests. */
-function requests(data, size, maxTotal) {
-  const out = [];
-  for (let off = 0; off + size <= data.length && (out.length + 1) * size <= maxTotal; off += size) out.push(data.subarray(off, off + size));
-  if (out.length === 0) out.push(data.subarray(0, Math.min(size, data.length)));
-  return out;
-}
-
-/** Runs `pass()` (one pass over the requests) until `minMs` elapsed; returns per-second figures. */
-// Each window pays for its own garbage and no one else's (as in the crypto
-// suite): a full GC before it, and one inside it at its end. node:zlib's
-// async API and warpdrive both allocate an output per request; without
-// this, whichever case ran next was charged for the previous one's.
-async function timed(minMs, plainBytesPerPass, opsPerPass, pass) {
-  let passes = 0;
-  fullGc();
-  const t0 = nowNs();
-  const c0 = cpuNs();
-  let elapsed;
-  do {
-    await pass();
-    passes++;
-    elapsed = nowNs() - t0;
-  } while (elapsed < minMs * 1e6);
-  fullGc();
-  elapsed = nowNs() - t0;
-  const cpu = cpuNs() - c0;
-  return { mbps: (plainBytesPerPass * passes) / (elapsed / 1e9) / 1e6, opsPerSec: (opsPerPass * passes) / (elapsed / 1e9), cpuPerWall: cpu / elapsed };
-}
-
-/**
- * Like timed(), for the asynchronous contenders: `window` requests stay in
- * flight for the whole window, cycling over the `n` inputs (`start(i)`
- * returns a promise), and drain once at its end. Restarting the window for
- * every pass over a few dozen inputs measured its ramp-up and drain bubbles
- * as much as the steady rate.
- */
-async function timedWindow(minMs, plainBytesPerOp, n, window, start) {
-  fullGc();
-  const t0 = nowNs();
-  const c0 = cpuNs();
-  const deadline = t0 + minMs * 1e6;
-  let next = 0;
-  let ops = 0;
-  const lane = async () => {
-    while (nowNs() < deadline) {
-      await start(next++ % n);
-      ops++;
-    }
-  };
-  await Promise.all(Array.from({ length: window }, lane));
-  fullGc();
-  const elapsed = nowNs() - t0;
-  const cpu = cpuNs() - c0;
-  return { mbps: (plainBytesPerOp * ops) / (elapsed / 1e9) / 1e6, opsPerSec: ops / (elapsed / 1e9), cpuPerWall: cpu / elapsed };
-}
-
-/** Keeps `window` requests in flight; `start(i)` returns a promise. */
-async function sliding(n, window, start) {
-  let next = 0;
-  const lane = async () => {
-    while (next < n) await start(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(window, n) }, lane));
-}
-
-function nodeCallback(fn, input, options) {
-  return new Promise((resolve, reject) => fn(input, options, (err, out) => (err ? reject(err) : resolve(out))));
-}
 
 function compileHarness(log) {
   const src = fileURLToPath(new URL('./zip-raw-engine.c', import.meta.url));
@@ -215,6 +151,64 @@ async function streamRows(ctx, data, repeats, minMs, log) {
   return rows;
 }
 
+/** The contenders of a one-shot case, each in its own process (bench/lib/zip-contender.mjs). */
+const CONTENDERS = ['nodeSync', 'nodeAsync', 'wd', 'facadeSync', 'facadeAsync'];
+const contenderMain = fileURLToPath(new URL('../lib/zip-contender.mjs', import.meta.url));
+
+/** Forks one contender process; call() sends a request and resolves with its reply. */
+function forkContender(name) {
+  const child = fork(contenderMain, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let pending;
+  const fail = (err) => pending?.reject(err);
+  child.on('message', (msg) => {
+    const p = pending;
+    pending = undefined;
+    if (msg.ok) p?.resolve(msg);
+    else p?.reject(new Error(`zip contender ${name}: ${msg.error}`));
+  });
+  child.on('error', fail);
+  child.on('exit', (code, signal) => fail(new Error(`zip contender ${name} exited (${signal ?? code})`)));
+  const ready = new Promise((resolve, reject) => {
+    pending = { resolve, reject };
+  });
+  const call = (msg) =>
+    ready.then(
+      () =>
+        new Promise((resolve, reject) => {
+          pending = { resolve, reject };
+          child.send(msg);
+        }),
+    );
+  return { child, call };
+}
+
+/** Forks every contender and sets it up for one case; resolves when all are ready. */
+async function startContenders(spec) {
+  const contenders = {};
+  try {
+    for (const name of CONTENDERS) contenders[name] = forkContender(name);
+    for (const name of CONTENDERS) contenders[name].setup = await contenders[name].call({ op: 'setup', contender: name, ...spec });
+  } catch (err) {
+    await stopContenders(contenders);
+    throw err;
+  }
+  return contenders;
+}
+
+/** Asks every contender to close and exit; kills any that has not within 10 s. */
+async function stopContenders(contenders) {
+  await Promise.all(
+    Object.values(contenders).map(({ child }) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      if (child.connected) child.send({ op: 'exit' });
+      else child.kill('SIGKILL');
+      return exited.finally(() => clearTimeout(timer));
+    }),
+  );
+}
+
 function judge(row) {
   const checks = [];
   const big = row.requestBytes >= 64 * KiB;
@@ -241,52 +235,25 @@ export async function run({ quick, log }) {
   const warmMs = quick ? 300 : 1000;
   const maxTotal = quick ? 2 * MiB : 8 * MiB;
   const corpora = quick ? ['kernel'] : manifest.files.map((f) => f.name);
-  const ctx = await createContext({ plugins: [zip()], queues: 1 });
   const rows = [];
-  try {
-    for (const entry of manifest.files.filter((f) => corpora.includes(f.name))) {
-      const data = readFileSync(entry.path);
-      // the other corpora only at 64 KiB and 1 MiB, to keep the run short
-      const sizes = entry.name === 'kernel' ? SIZES : SIZES.slice(1);
-      for (const size of sizes) {
-        const plain = requests(data, size, maxTotal);
-        const plainBytes = plain.reduce((n, b) => n + b.length, 0);
-        const gz6 = plain.map((b) => zlib.gzipSync(b, { level: 6 }));
-        for (const c of CASES) {
-          log(`zip: ${entry.name} ${c.name} ${size / KiB} KiB × ${plain.length}`);
-          const compress = c.op === 'compress';
-          const inputs = compress ? plain : gz6;
-          const options = { format: 'gzip', level: c.level };
-          const nodeOpts = { level: c.level };
-          const syncFn = compress ? zlib.gzipSync : zlib.gunzipSync;
-          const asyncFn = compress ? zlib.gzip : zlib.gunzip;
-          const window = size <= 4 * KiB ? 64 : 8;
-          const wdStart = (i) => (compress ? ctx.compress(inputs[i], options) : ctx.decompress(inputs[i], { format: 'gzip' }));
-          const wdPass = () => sliding(inputs.length, window, wdStart);
-          const nodeSyncPass = async () => {
-            for (const b of inputs) syncFn(b, nodeOpts);
-          };
-          const nodeAsyncStart = (i) => nodeCallback(asyncFn, inputs[i], nodeOpts);
-          const nodeAsyncPass = () => sliding(inputs.length, 4, nodeAsyncStart);
-          const facadeSyncFn = compress ? wdZlib.gzipSync : wdZlib.gunzipSync;
-          const facadeAsyncFn = compress ? wdZlib.gzip : wdZlib.gunzip;
-          const facadeSyncPass = async () => {
-            for (const b of inputs) facadeSyncFn(b, nodeOpts);
-          };
-          const facadeAsyncStart = (i) => nodeCallback(facadeAsyncFn, inputs[i], nodeOpts);
-          const facadeAsyncPass = () => sliding(inputs.length, 4, facadeAsyncStart);
-          // the ratios and a correctness check
-          const wdOut = await Promise.all(inputs.map((b) => (compress ? ctx.compress(b, options) : ctx.decompress(b, { format: 'gzip' }))));
-          const nodeOut = inputs.map((b) => syncFn(b, nodeOpts));
+  for (const entry of manifest.files.filter((f) => corpora.includes(f.name))) {
+    const data = readFileSync(entry.path);
+    // the other corpora only at 64 KiB and 1 MiB, to keep the run short
+    const sizes = entry.name === 'kernel' ? SIZES : SIZES.slice(1);
+    for (const size of sizes) {
+      for (const c of CASES) {
+        const compress = c.op === 'compress';
+        const { inputs, plainBytes } = caseInputs(data, size, maxTotal, c.op);
+        log(`zip: ${entry.name} ${c.name} ${size / KiB} KiB × ${inputs.length}`);
+        const contenders = await startContenders({ corpusPath: entry.path, size, maxTotal, caseOp: c.op, level: c.level });
+        try {
           // warm-up, the same time for every contender: JIT tiers, V8's heap
           // sizing and the engines' scratch settle over about a second (a
           // single pass left warpdrive's 64 KiB decompression at 55–65% of
           // its steady rate in the first window)
-          for (const warm of [wdPass, nodeSyncPass, nodeAsyncPass, facadeSyncPass, facadeAsyncPass]) await timed(warmMs, plainBytes, inputs.length, warm);
-          const compressedWd = compress ? wdOut.reduce((n, b) => n + b.length, 0) : gz6.reduce((n, b) => n + b.length, 0);
-          const compressedNode = compress ? nodeOut.reduce((n, b) => n + b.length, 0) : compressedWd;
-          if (!compress && !wdOut.every((b, i) => b.equals(plain[i]))) throw new Error('decompress output differs from the input');
-
+          for (const name of CONTENDERS) await contenders[name].call({ op: 'window', ms: warmMs });
+          const compressedWd = contenders.wd.setup.compressedBytes;
+          const compressedNode = contenders.nodeSync.setup.compressedBytes;
           const reqFile = writeRequests(inputs);
           const opcode = compress ? ZIP_OP_COMPRESS : ZIP_OP_DECOMPRESS;
           const opFlags = compress ? ZIP_FMT_GZIP | (c.level << 4) : ZIP_FMT_GZIP | ZIP_F_MULTI_MEMBER;
@@ -294,11 +261,7 @@ export async function run({ quick, log }) {
           // interleaved, so that a burst of load from elsewhere hits every contender
           const runs = { wd: [], nodeSync: [], nodeAsync: [], raw: [], facadeSync: [], facadeAsync: [] };
           for (let r = 0; r < repeats; r++) {
-            runs.nodeSync.push(await timed(minMs, plainBytes, inputs.length, nodeSyncPass));
-            runs.nodeAsync.push(await timedWindow(minMs, plainBytes / inputs.length, inputs.length, 4, nodeAsyncStart));
-            runs.wd.push(await timedWindow(minMs, plainBytes / inputs.length, inputs.length, window, wdStart));
-            runs.facadeSync.push(await timed(minMs, plainBytes, inputs.length, facadeSyncPass));
-            runs.facadeAsync.push(await timedWindow(minMs, plainBytes / inputs.length, inputs.length, 4, facadeAsyncStart));
+            for (const name of CONTENDERS) runs[name].push(await contenders[name].call({ op: 'window', ms: minMs }));
             runs.raw.push(rawEngine(harness, reqFile, opcode, opFlags, size + (size >> 3) + 4096, minMs, plainOf));
           }
           const med = (list, key) => summarize(list.map((x) => x[key]));
@@ -340,9 +303,14 @@ export async function run({ quick, log }) {
             load1: loadavg()[0],
           };
           rows.push({ ...row, ...judge(row) });
+        } finally {
+          await stopContenders(contenders);
         }
       }
     }
+  }
+  const ctx = await createContext({ plugins: [zip()], queues: 1 });
+  try {
     rows.push(...(await streamRows(ctx, readFileSync(manifest.files.find((f) => f.name === 'kernel').path).subarray(0, maxTotal), repeats, minMs, log)));
   } finally {
     await ctx.close();
