@@ -9,7 +9,7 @@
  * the output, never a repeated re-decompression — with maxOutputLength
  * enforced per chunk, so a decompression bomb stops at the limit.
  */
-import { WD_MAX_REQ_LEN, WarpdriveError, type BufferInput, type PluginHost } from '@warpdrive/core';
+import { WD_MAX_REQ_LEN, WarpdriveError, isDetached, type BufferInput, type PluginHost } from '@warpdrive/core';
 import { byteLength, type CompressRequest, type DecompressRequest, type StreamStepResult } from './codec.js';
 import { outputLimitError } from './errors.js';
 import { encodeGzipHeader } from './gzip-header.js';
@@ -90,11 +90,34 @@ function trailingError(validLength: number): WarpdriveError {
   });
 }
 
+/**
+ * The caller's `options.out` (live: options.ts checked) as the request's
+ * output, up to maxOutputLength, disjoint from the input (inflate cannot
+ * run in place).
+ */
+function callerOutput(out: Uint8Array, src: Uint8Array, limit: number): Uint8Array {
+  // Views of different ArrayBuffers never overlap; views of one compare by offset.
+  if (out.buffer === src.buffer && out.byteLength > 0 && src.byteLength > 0 &&
+      out.byteOffset < src.byteOffset + src.byteLength && src.byteOffset < out.byteOffset + out.byteLength) {
+    throw new WarpdriveError('ERR_INVALID_ARGUMENT', '`options.out` overlaps `data`: decompression cannot run in place', { details: { argument: 'options.out' } });
+  }
+  return out.byteLength > limit ? out.subarray(0, limit) : out;
+}
+
 /** Build the first decompress request. */
 export function decompressRequest(data: BufferInput, p: DecompressParams, pool: OutputPool): DecompressRequest {
   byteLength(data, 'data');
   const src = bytesOf(data);
-  return { src, dst: outputBuffer(outputGuess(src, p, pool.ratioHint), pool), opFlags: decompressFlags(p) };
+  const dst = p.out !== undefined ? callerOutput(p.out, src, p.maxOutputLength) : outputBuffer(outputGuess(src, p, pool.ratioHint), pool);
+  return { src, dst, opFlags: decompressFlags(p) };
+}
+
+/** The data did not fit in the caller's `options.out` (of `room` usable bytes). */
+function outTooSmall(p: DecompressParams, room: number): WarpdriveError {
+  if (room >= p.maxOutputLength) return outputLimitError(p.maxOutputLength);
+  return new WarpdriveError('ERR_BUFFER_TOO_SMALL', `\`options.out\` (${room} bytes) is too small for the decompressed data`, {
+    details: { argument: 'options.out', length: room },
+  });
 }
 
 /**
@@ -161,10 +184,22 @@ function* redoAsStream(live: LiveStreams, pool: OutputPool, req: DecompressReque
 }
 
 /** A first attempt that fit: its result, and what it teaches the ratio hint. */
-function fitted(pool: OutputPool, req: DecompressRequest, produced: number): Buffer {
-  const dst = req.dst as Buffer;
+function fitted(pool: OutputPool, req: DecompressRequest, p: DecompressParams, produced: number): Buffer {
+  const dst = req.dst;
+  if (p.out !== undefined) {
+    if (isDetached(dst.buffer)) {
+      throw new WarpdriveError('ERR_BUFFER_DETACHED', '`options.out` was detached while the request ran', { details: { argument: 'options.out' } });
+    }
+    return Buffer.from(dst.buffer, dst.byteOffset, produced);
+  }
   learnRatio(pool, (req.src as Uint8Array).length, produced, dst.length);
-  return dst.subarray(0, produced);
+  return (dst as Buffer).subarray(0, produced);
+}
+
+/** A first attempt that did not fit: an error with the caller's `out`, else the stream redo. */
+function* overflowed(live: LiveStreams, pool: OutputPool, req: DecompressRequest, p: DecompressParams): Steps<Buffer> {
+  if (p.out !== undefined) throw outTooSmall(p, req.dst.length);
+  return yield* redoAsStream(live, pool, req, p);
 }
 
 function* decompressSteps(live: LiveStreams, data: BufferInput, options: unknown, pool: OutputPool, sync: boolean): Steps<Buffer> {
@@ -172,8 +207,8 @@ function* decompressSteps(live: LiveStreams, data: BufferInput, options: unknown
   const req = decompressRequest(data, p, pool);
   const produced = (yield [OP.decompress, req]) as number;
   if (sync) pool.trim(req.dst as Buffer, Math.max(produced, 0));
-  if (produced >= 0) return fitted(pool, req, produced);
-  return yield* redoAsStream(live, pool, req, p);
+  if (produced >= 0) return fitted(pool, req, p, produced);
+  return yield* overflowed(live, pool, req, p);
 }
 
 function compressInline(host: PluginHost, req: CompressRequest, pool: OutputPool): Buffer {
@@ -226,7 +261,7 @@ export function decompress(host: PluginHost, live: LiveStreams, data: BufferInpu
     const p = decompressParams(options);
     const req = decompressRequest(data, p, pool);
     // A fallback stream must stay on one kernel queue: pin the redo to one.
-    return host.run<number>(OP.decompress, req).then((produced) => (produced >= 0 ? fitted(pool, req, produced) : runAsync(streamHost(host), redoAsStream(live, pool, req, p))));
+    return host.run<number>(OP.decompress, req).then((produced) => (produced >= 0 ? fitted(pool, req, p, produced) : runAsync(streamHost(host), overflowed(live, pool, req, p))));
   } catch (err) {
     return Promise.reject(err);
   }

@@ -8,8 +8,9 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { z } from 'zod';
-import { WarpdriveError } from '@warpdrive/core';
-import type { CompressOptions, DecompressOptions, GzipHeader, StreamOptions, ZipFormat } from './types.js';
+import { WarpdriveError, isDetached, type BufferInput } from '@warpdrive/core';
+import { backingOf, bytesOf } from './lengths.js';
+import type { CompressOptions, GzipHeader, OneShotDecompressOptions, StreamOptions, ZipFormat } from './types.js';
 
 /** Largest maxOutputLength (and default): node's Buffer limit. */
 export const MAX_OUTPUT = bufferConstants.MAX_LENGTH;
@@ -55,8 +56,13 @@ const decompressShape = {
   maxOutputLength: check<number>(`an integer between 1 and ${MAX_OUTPUT}`, (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_OUTPUT).optional(),
   multiMember: check<boolean>('a boolean', (v) => typeof v === 'boolean').optional(),
 };
+const isBytes = (v: unknown): boolean =>
+  ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && v instanceof SharedArrayBuffer);
 const compressSchema = strict(compressShape);
-const decompressSchema = strict(decompressShape);
+const decompressSchema = strict({
+  ...decompressShape,
+  out: check<ArrayBufferView | ArrayBuffer>('a Buffer, TypedArray, DataView or ArrayBuffer', isBytes).optional(),
+});
 const compressStreamSchema = strict({ ...compressShape, chunkSize: chunkSchema.optional() });
 const decompressStreamSchema = strict({ ...decompressShape, chunkSize: chunkSchema.optional() });
 
@@ -73,6 +79,8 @@ export interface DecompressParams {
   readonly maxOutputLength: number;
   readonly multiMember: boolean;
   readonly chunkSize: number;
+  /** One-shot only: the caller's output memory (`options.out`), as plain bytes. */
+  readonly out: Uint8Array | undefined;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -84,7 +92,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 const DEFAULT_COMPRESS: CompressParams = Object.freeze({ format: 'gzip', level: 6, gzip: undefined, chunkSize: DEFAULT_CHUNK });
-const DEFAULT_DECOMPRESS: DecompressParams = Object.freeze({ format: 'auto', maxOutputLength: MAX_OUTPUT, multiMember: true, chunkSize: DEFAULT_CHUNK });
+const DEFAULT_DECOMPRESS: DecompressParams = Object.freeze({ format: 'auto', maxOutputLength: MAX_OUTPUT, multiMember: true, chunkSize: DEFAULT_CHUNK, out: undefined });
 const DEFAULT_DECOMPRESS_STREAM: DecompressParams = Object.freeze({ ...DEFAULT_DECOMPRESS, maxOutputLength: Infinity });
 interface Cached<P> {
   readonly params: P;
@@ -120,25 +128,35 @@ export function compressParams(options: unknown, stream = false): CompressParams
   return p;
 }
 
+/** `options.out` as plain bytes; a detached one is refused here (no view of it can be made). */
+function outBytes(out: BufferInput): Uint8Array {
+  if (isDetached(backingOf(out))) {
+    throw new WarpdriveError('ERR_BUFFER_DETACHED', '`options.out` is detached (its ArrayBuffer was transferred)', { details: { argument: 'options.out' } });
+  }
+  return bytesOf(out);
+}
+
 /**
  * Validate decompression options.
  * @throws WarpdriveError `ERR_INVALID_ARGUMENT` naming the option
  */
 export function decompressParams(options: unknown, stream = false): DecompressParams {
   if (options === undefined) return stream ? DEFAULT_DECOMPRESS_STREAM : DEFAULT_DECOMPRESS;
-  const raw = options as DecompressOptions;
-  if (!stream && options !== null && typeof options === 'object') {
+  const raw = options as OneShotDecompressOptions;
+  // (an `out` is never cached: the params hold the bytes it had when parsed)
+  if (!stream && options !== null && typeof options === 'object' && raw.out === undefined) {
     const hit = decompressCache.get(options);
     if (hit !== undefined && hit.a === raw.format && hit.b === raw.maxOutputLength && hit.c === raw.multiMember) return hit.params;
   }
-  const o = parse(stream ? decompressStreamSchema : decompressSchema, options) as DecompressOptions & StreamOptions;
+  const o = parse(stream ? decompressStreamSchema : decompressSchema, options) as OneShotDecompressOptions & StreamOptions;
   const p: DecompressParams = Object.freeze({
     format: o.format ?? 'auto',
     // streams have no total cap unless asked (node:zlib's streams have none)
     maxOutputLength: o.maxOutputLength ?? (stream ? Infinity : MAX_OUTPUT),
     multiMember: o.multiMember ?? true,
     chunkSize: o.chunkSize ?? DEFAULT_CHUNK,
+    out: o.out === undefined ? undefined : outBytes(o.out as BufferInput),
   });
-  if (!stream) decompressCache.set(raw, { params: p, a: raw.format, b: raw.maxOutputLength, c: raw.multiMember });
+  if (!stream && o.out === undefined) decompressCache.set(raw, { params: p, a: raw.format, b: raw.maxOutputLength, c: raw.multiMember });
   return p;
 }

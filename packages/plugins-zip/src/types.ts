@@ -44,6 +44,18 @@ export interface DecompressOptions {
   multiMember?: boolean;
 }
 
+/** Options of one-shot decompression ({@link ZipMethods.decompress}, {@link ZipMethods.decompressSync}). */
+export interface OneShotDecompressOptions extends DecompressOptions {
+  /**
+   * Decompress into this memory instead of a new Buffer: the result is a
+   * Buffer view of its first bytes (no allocation, no copy), so a caller
+   * that reuses one `out` per request in flight makes no garbage at all.
+   * Data that does not fit is `ERR_BUFFER_TOO_SMALL`; `out` must not
+   * overlap `data`, and must not be read or reused before the promise settles.
+   */
+  out?: ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+}
+
 /** Options of streams. */
 export interface StreamOptions {
   /** Output chunk bytes, default 64 KiB. */
@@ -78,13 +90,14 @@ export interface ZipMethods {
   /**
    * Decompress `data`.
    * @throws WarpdriveError `ERR_DATA_CORRUPT` (`details.reason`), `ERR_DATA_TRUNCATED`,
-   *   `ERR_OUTPUT_LIMIT`, `ERR_INVALID_ARGUMENT`, `ERR_CONTEXT_CLOSED`
+   *   `ERR_OUTPUT_LIMIT`, `ERR_BUFFER_TOO_SMALL` (`options.out`), `ERR_BUFFER_DETACHED`,
+   *   `ERR_INVALID_ARGUMENT`, `ERR_CONTEXT_CLOSED`
    */
-  decompress(data: BufferInput, options?: DecompressOptions): Promise<Buffer>;
+  decompress(data: BufferInput, options?: OneShotDecompressOptions): Promise<Buffer>;
   /** {@link ZipMethods.compress} on the calling thread (inline path). */
   compressSync(data: BufferInput, options?: CompressOptions): Buffer;
   /** {@link ZipMethods.decompress} on the calling thread (inline path). */
-  decompressSync(data: BufferInput, options?: DecompressOptions): Buffer;
+  decompressSync(data: BufferInput, options?: OneShotDecompressOptions): Buffer;
   /** A compressing node:stream Transform. */
   createCompressStream(options?: CompressOptions & StreamOptions): CompressStream;
   /** A decompressing node:stream Transform. */
