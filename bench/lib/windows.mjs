@@ -28,7 +28,8 @@ export async function timed(minMs, plainBytesPerPass, opsPerPass, pass) {
  * flight for the whole window, cycling over the `n` inputs (`start(i)`
  * returns a promise), and drain once at its end. Restarting the window for
  * every pass over a few dozen inputs measured its ramp-up and drain bubbles
- * as much as the steady rate.
+ * as much as the steady rate. `start(i, lane)` also gets its lane's index
+ * (0 .. window-1): one request of a lane is in flight at a time.
  */
 export async function timedWindow(minMs, plainBytesPerOp, n, window, start) {
   fullGc();
@@ -37,9 +38,9 @@ export async function timedWindow(minMs, plainBytesPerOp, n, window, start) {
   const deadline = t0 + minMs * 1e6;
   let next = 0;
   let ops = 0;
-  const lane = async () => {
+  const lane = async (_, index) => {
     while (nowNs() < deadline) {
-      await start(next++ % n);
+      await start(next++ % n, index);
       ops++;
     }
   };

@@ -29,16 +29,22 @@ async function setup({ corpusPath, size, maxTotal, caseOp: op, level, contender 
   let close = async () => {};
   let window;
   let outputs;
-  if (contender === 'wd') {
+  if (contender === 'wd' || contender === 'wdOut') {
     const { createContext } = await import('@warpdrive/core');
     const { default: zip } = await import('@warpdrive/plugin-zip');
     const ctx = await createContext({ plugins: [zip()], queues: 1 });
     close = () => ctx.close();
     const options = { format: 'gzip', level };
-    const start = (i) => (compress ? ctx.compress(inputs[i], options) : ctx.decompress(inputs[i], { format: 'gzip' }));
     const inFlight = size <= 4 * KiB ? 64 : 8;
+    // wdOut: decompress into one reused `out` per lane (the zero-garbage form)
+    const outs = Array.from({ length: inFlight }, () => Buffer.allocUnsafe(size));
+    const start =
+      contender === 'wdOut'
+        ? (i, lane = 0) => ctx.decompress(inputs[i], { format: 'gzip', out: outs[lane] })
+        : (i) => (compress ? ctx.compress(inputs[i], options) : ctx.decompress(inputs[i], { format: 'gzip' }));
     window = (ms) => timedWindow(ms, plainBytes / n, n, inFlight, start);
-    outputs = await Promise.all(inputs.map((_, i) => start(i)));
+    outputs = [];
+    for (let i = 0; i < n; i++) outputs.push(Buffer.from(await start(i)));
   } else if (contender === 'nodeSync' || contender === 'facadeSync') {
     const lib = contender === 'nodeSync' ? zlib : (await import('@warpdrive/plugin-zip/zlib')).default;
     const fn = compress ? lib.gzipSync : lib.gunzipSync;

@@ -153,6 +153,8 @@ async function streamRows(ctx, data, repeats, minMs, log) {
 
 /** The contenders of a one-shot case, each in its own process (bench/lib/zip-contender.mjs). */
 const CONTENDERS = ['nodeSync', 'nodeAsync', 'wd', 'facadeSync', 'facadeAsync'];
+/** Decompression also measures `decompress(data, { out })` with one reused `out` per lane. */
+const DECOMPRESS_CONTENDERS = [...CONTENDERS, 'wdOut'];
 const contenderMain = fileURLToPath(new URL('../lib/zip-contender.mjs', import.meta.url));
 
 /** Forks one contender process; call() sends a request and resolves with its reply. */
@@ -183,11 +185,11 @@ function forkContender(name) {
 }
 
 /** Forks every contender and sets it up for one case; resolves when all are ready. */
-async function startContenders(spec) {
+async function startContenders(names, spec) {
   const contenders = {};
   try {
-    for (const name of CONTENDERS) contenders[name] = forkContender(name);
-    for (const name of CONTENDERS) contenders[name].setup = await contenders[name].call({ op: 'setup', contender: name, ...spec });
+    for (const name of names) contenders[name] = forkContender(name);
+    for (const name of names) contenders[name].setup = await contenders[name].call({ op: 'setup', contender: name, ...spec });
   } catch (err) {
     await stopContenders(contenders);
     throw err;
@@ -217,7 +219,7 @@ function judge(row) {
     checks.push(['ops/s ≥ 3× node async', row.opsPerSec >= 3 * row.nodeAsyncOpsPerSec]);
   } else if (row.case === 'compress L1') {
     checks.push(['≥ 3.5×', row.speedup >= 3.5], ['ratio ≥ 0.97× node', row.ratio >= 0.97 * row.baselineRatio]);
-  } else if (row.case === 'decompress') {
+  } else if (row.case.startsWith('decompress')) {
     checks.push(['≥ 2.5×', row.speedup >= 2.5]);
   } else if (row.case === 'compress L6') {
     checks.push(['≥ 1.4×', row.speedup >= 1.4], ['ratio ≥ node', row.ratio >= row.baselineRatio]);
@@ -245,13 +247,14 @@ export async function run({ quick, log }) {
         const compress = c.op === 'compress';
         const { inputs, plainBytes } = caseInputs(data, size, maxTotal, c.op);
         log(`zip: ${entry.name} ${c.name} ${size / KiB} KiB × ${inputs.length}`);
-        const contenders = await startContenders({ corpusPath: entry.path, size, maxTotal, caseOp: c.op, level: c.level });
+        const names = compress ? CONTENDERS : DECOMPRESS_CONTENDERS;
+        const contenders = await startContenders(names, { corpusPath: entry.path, size, maxTotal, caseOp: c.op, level: c.level });
         try {
           // warm-up, the same time for every contender: JIT tiers, V8's heap
           // sizing and the engines' scratch settle over about a second (a
           // single pass left warpdrive's 64 KiB decompression at 55–65% of
           // its steady rate in the first window)
-          for (const name of CONTENDERS) await contenders[name].call({ op: 'window', ms: warmMs });
+          for (const name of names) await contenders[name].call({ op: 'window', ms: warmMs });
           const compressedWd = contenders.wd.setup.compressedBytes;
           const compressedNode = contenders.nodeSync.setup.compressedBytes;
           const reqFile = writeRequests(inputs);
@@ -259,50 +262,55 @@ export async function run({ quick, log }) {
           const opFlags = compress ? ZIP_FMT_GZIP | (c.level << 4) : ZIP_FMT_GZIP | ZIP_F_MULTI_MEMBER;
           const plainOf = (o) => (compress ? o.bytesIn : o.bytesOut);
           // interleaved, so that a burst of load from elsewhere hits every contender
-          const runs = { wd: [], nodeSync: [], nodeAsync: [], raw: [], facadeSync: [], facadeAsync: [] };
+          const runs = Object.fromEntries([...names, 'raw'].map((name) => [name, []]));
           for (let r = 0; r < repeats; r++) {
-            for (const name of CONTENDERS) runs[name].push(await contenders[name].call({ op: 'window', ms: minMs }));
+            for (const name of names) runs[name].push(await contenders[name].call({ op: 'window', ms: minMs }));
             runs.raw.push(rawEngine(harness, reqFile, opcode, opFlags, size + (size >> 3) + 4096, minMs, plainOf));
           }
           const med = (list, key) => summarize(list.map((x) => x[key]));
-          const wd = med(runs.wd, 'mbps');
           const nodeSync = med(runs.nodeSync, 'mbps').median;
           const nodeAsync = med(runs.nodeAsync, 'mbps').median;
           const baselineMbps = Math.max(nodeSync, nodeAsync);
           const rawMbps = med(runs.raw, 'mbps').median;
-          const cpuPerWall = med(runs.wd, 'cpuPerWall').median;
           const baselineCpuPerWall = (nodeSync >= nodeAsync ? med(runs.nodeSync, 'cpuPerWall') : med(runs.nodeAsync, 'cpuPerWall')).median;
-          const row = {
-            case: c.name,
-            corpus: entry.name,
-            format: 'gzip',
-            level: c.level,
-            requestBytes: size,
-            mbps: wd.median,
-            min: wd.min,
-            max: wd.max,
-            opsPerSec: med(runs.wd, 'opsPerSec').median,
-            ratio: plainBytes / compressedWd,
-            baselineMbps,
-            baselineRatio: plainBytes / compressedNode,
-            speedup: wd.median / baselineMbps,
-            nodeSyncMbps: nodeSync,
-            nodeAsyncMbps: nodeAsync,
-            nodeAsyncOpsPerSec: med(runs.nodeAsync, 'opsPerSec').median,
-            rawMbps,
-            ofRaw: wd.median / rawMbps,
-            facadeSyncMbps: med(runs.facadeSync, 'mbps').median,
-            facadeAsyncMbps: med(runs.facadeAsync, 'mbps').median,
-            facadeSpeedup: Math.max(med(runs.facadeSync, 'mbps').median, med(runs.facadeAsync, 'mbps').median) / baselineMbps,
-            cpuPerWall,
-            baselineCpuPerWall,
-            rawCpuPerWall: med(runs.raw, 'cpuPerWall').median,
-            // MB per CPU-second: what each contender gets out of the CPU it was given
-            mbpsPerCpu: wd.median / cpuPerWall,
-            baselineMbpsPerCpu: baselineMbps / baselineCpuPerWall,
-            load1: loadavg()[0],
+          // one row per warpdrive contender, against the same baselines
+          const rowOf = (caseName, wdRuns) => {
+            const wd = med(wdRuns, 'mbps');
+            const cpuPerWall = med(wdRuns, 'cpuPerWall').median;
+            const row = {
+              case: caseName,
+              corpus: entry.name,
+              format: 'gzip',
+              level: c.level,
+              requestBytes: size,
+              mbps: wd.median,
+              min: wd.min,
+              max: wd.max,
+              opsPerSec: med(wdRuns, 'opsPerSec').median,
+              ratio: plainBytes / compressedWd,
+              baselineMbps,
+              baselineRatio: plainBytes / compressedNode,
+              speedup: wd.median / baselineMbps,
+              nodeSyncMbps: nodeSync,
+              nodeAsyncMbps: nodeAsync,
+              nodeAsyncOpsPerSec: med(runs.nodeAsync, 'opsPerSec').median,
+              rawMbps,
+              ofRaw: wd.median / rawMbps,
+              facadeSyncMbps: med(runs.facadeSync, 'mbps').median,
+              facadeAsyncMbps: med(runs.facadeAsync, 'mbps').median,
+              facadeSpeedup: Math.max(med(runs.facadeSync, 'mbps').median, med(runs.facadeAsync, 'mbps').median) / baselineMbps,
+              cpuPerWall,
+              baselineCpuPerWall,
+              rawCpuPerWall: med(runs.raw, 'cpuPerWall').median,
+              // MB per CPU-second: what each contender gets out of the CPU it was given
+              mbpsPerCpu: wd.median / cpuPerWall,
+              baselineMbpsPerCpu: baselineMbps / baselineCpuPerWall,
+              load1: loadavg()[0],
+            };
+            return { ...row, ...judge(row) };
           };
-          rows.push({ ...row, ...judge(row) });
+          rows.push(rowOf(c.name, runs.wd));
+          if (runs.wdOut) rows.push(rowOf(`${c.name} (out)`, runs.wdOut));
         } finally {
           await stopContenders(contenders);
         }
