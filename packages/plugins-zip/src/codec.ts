@@ -19,6 +19,8 @@ export interface CompressRequest {
   readonly header: Uint8Array | undefined;
   /** The pooled buffer `dst` is a view of (large outputs; see scratch-pool.ts). */
   readonly scratch?: Buffer;
+  /** `dst` is the caller's `options.out`. */
+  readonly callerOut?: boolean;
 }
 /** One-shot decompress: `produced`, or -1 when `dst` was too small. */
 export interface DecompressRequest {
@@ -78,6 +80,7 @@ export const compressCodec: OperationCodec<CompressRequest, number> = {
     if (header !== undefined) sqe.paramAddr(pin(header, 'options.gzip')).paramLen(lengthOf(header));
   },
   complete(cqe: Cqe): number {
+    if (cqe.status === -ENOSPC) return -1; // did not fit: oneshot.ts says whose buffer was short
     if (cqe.status !== 0) fail(cqe, 'compress');
     return cqe.produced;
   },

@@ -8,7 +8,7 @@
  */
 export { default, default as zip, ENGINE_LIBRARY, type ZipPluginOptions } from './plugin.js';
 export type {
-  ZipFormat, ZipLevel, GzipHeader, CompressOptions, DecompressOptions, OneShotDecompressOptions, StreamOptions, ZipMethods,
+  ZipFormat, ZipLevel, GzipHeader, CompressOptions, DecompressOptions, OneShotCompressOptions, OneShotDecompressOptions, OutputMemory, StreamOptions, ZipMethods,
   CompressStream, DecompressStream, ZipStream, FlushKind,
 } from './types.js';
 export { ZipTransform } from './node-stream.js';

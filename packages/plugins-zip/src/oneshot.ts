@@ -9,7 +9,7 @@
  * the output, never a repeated re-decompression — with maxOutputLength
  * enforced per chunk, so a decompression bomb stops at the limit.
  */
-import { WD_MAX_REQ_LEN, WarpdriveError, isDetached, type BufferInput, type PluginHost } from '@warpdrive/core';
+import { WD_MAX_REQ_LEN, WarpdriveError, type BufferInput, type PluginHost } from '@warpdrive/core';
 import { byteLength, type CompressRequest, type DecompressRequest, type StreamStepResult } from './codec.js';
 import { outputLimitError } from './errors.js';
 import { encodeGzipHeader } from './gzip-header.js';
@@ -17,6 +17,7 @@ import { bytesOf, lengthOf } from './lengths.js';
 import type { LiveStreams } from './live-streams.js';
 import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_F_STOP_AT_END, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
 import { compressParams, decompressParams, type CompressParams, type DecompressParams } from './options.js';
+import { callerOutput, outTooSmall, outView } from './out-memory.js';
 import { OutputPool, SLAB_MAX } from './out-pool.js';
 import { ScratchPool } from './scratch-pool.js';
 import { streamHost } from './queue-pin.js';
@@ -50,6 +51,10 @@ function outputBuffer(size: number, pool: OutputPool): Buffer {
 export function compressRequest(data: BufferInput, p: CompressParams, pool: OutputPool): CompressRequest {
   const n = byteLength(data, 'data');
   const header = p.gzip === undefined ? undefined : encodeGzipHeader(p.gzip, p.level);
+  if (p.out !== undefined) {
+    const opFlags = ZIP_FMT[p.format] | (p.level << ZIP_LEVEL_SHIFT);
+    return { src: data, dst: callerOutput(p.out, bytesOf(data), WD_MAX_REQ_LEN), opFlags, header, callerOut: true };
+  }
   const size = (header?.length ?? DEFAULT_HEADER[p.format]) + rawBound(n) + TRAILER[p.format];
   if (size > WD_MAX_REQ_LEN) {
     throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`data\` is too large for one request (${n} bytes): use createCompressStream()`, {
@@ -90,20 +95,6 @@ function trailingError(validLength: number): WarpdriveError {
   });
 }
 
-/**
- * The caller's `options.out` (live: options.ts checked) as the request's
- * output, up to maxOutputLength, disjoint from the input (inflate cannot
- * run in place).
- */
-function callerOutput(out: Uint8Array, src: Uint8Array, limit: number): Uint8Array {
-  // Views of different ArrayBuffers never overlap; views of one compare by offset.
-  if (out.buffer === src.buffer && out.byteLength > 0 && src.byteLength > 0 &&
-      out.byteOffset < src.byteOffset + src.byteLength && src.byteOffset < out.byteOffset + out.byteLength) {
-    throw new WarpdriveError('ERR_INVALID_ARGUMENT', '`options.out` overlaps `data`: decompression cannot run in place', { details: { argument: 'options.out' } });
-  }
-  return out.byteLength > limit ? out.subarray(0, limit) : out;
-}
-
 /** Build the first decompress request. */
 export function decompressRequest(data: BufferInput, p: DecompressParams, pool: OutputPool): DecompressRequest {
   byteLength(data, 'data');
@@ -113,11 +104,8 @@ export function decompressRequest(data: BufferInput, p: DecompressParams, pool: 
 }
 
 /** The data did not fit in the caller's `options.out` (of `room` usable bytes). */
-function outTooSmall(p: DecompressParams, room: number): WarpdriveError {
-  if (room >= p.maxOutputLength) return outputLimitError(p.maxOutputLength);
-  return new WarpdriveError('ERR_BUFFER_TOO_SMALL', `\`options.out\` (${room} bytes) is too small for the decompressed data`, {
-    details: { argument: 'options.out', length: room },
-  });
+function decompressOutTooSmall(p: DecompressParams, room: number): WarpdriveError {
+  return room >= p.maxOutputLength ? outputLimitError(p.maxOutputLength) : outTooSmall(room, 'decompressed');
 }
 
 /**
@@ -186,19 +174,14 @@ function* redoAsStream(live: LiveStreams, pool: OutputPool, req: DecompressReque
 /** A first attempt that fit: its result, and what it teaches the ratio hint. */
 function fitted(pool: OutputPool, req: DecompressRequest, p: DecompressParams, produced: number): Buffer {
   const dst = req.dst;
-  if (p.out !== undefined) {
-    if (isDetached(dst.buffer)) {
-      throw new WarpdriveError('ERR_BUFFER_DETACHED', '`options.out` was detached while the request ran', { details: { argument: 'options.out' } });
-    }
-    return Buffer.from(dst.buffer, dst.byteOffset, produced);
-  }
+  if (p.out !== undefined) return outView(dst, produced);
   learnRatio(pool, (req.src as Uint8Array).length, produced, dst.length);
   return (dst as Buffer).subarray(0, produced);
 }
 
 /** A first attempt that did not fit: an error with the caller's `out`, else the stream redo. */
 function* overflowed(live: LiveStreams, pool: OutputPool, req: DecompressRequest, p: DecompressParams): Steps<Buffer> {
-  if (p.out !== undefined) throw outTooSmall(p, req.dst.length);
+  if (p.out !== undefined) throw decompressOutTooSmall(p, req.dst.length);
   return yield* redoAsStream(live, pool, req, p);
 }
 
@@ -206,30 +189,37 @@ function* decompressSteps(live: LiveStreams, data: BufferInput, options: unknown
   const p = decompressParams(options);
   const req = decompressRequest(data, p, pool);
   const produced = (yield [OP.decompress, req]) as number;
-  if (sync) pool.trim(req.dst as Buffer, Math.max(produced, 0));
+  // (never a caller's out: it may be an earlier result, i.e. a view of the slab)
+  if (sync && p.out === undefined) pool.trim(req.dst as Buffer, Math.max(produced, 0));
   if (produced >= 0) return fitted(pool, req, p, produced);
   return yield* overflowed(live, pool, req, p);
 }
 
+/** The output did not fit: only a caller's `out` can be short (the plugin's own outputs hold the worst-case bound). */
+function compressOverflow(req: CompressRequest): WarpdriveError {
+  if (req.callerOut) return outTooSmall(req.dst.byteLength, 'compressed');
+  return new WarpdriveError('ERR_OUTPUT_TOO_SMALL', 'compress: the engine needed more than the worst-case output bound (an engine bug: please report it)');
+}
+
+/** A completed compress request's result (`produced` < 0: it did not fit). */
+function compressed(req: CompressRequest, produced: number, pool: OutputPool): Buffer {
+  if (produced < 0) throw compressOverflow(req);
+  if (req.scratch !== undefined) return pool.large.finish(req.scratch, produced);
+  return req.callerOut ? outView(req.dst, produced) : (req.dst as Buffer).subarray(0, produced);
+}
+
 function compressInline(host: PluginHost, req: CompressRequest, pool: OutputPool): Buffer {
-  const dst = req.dst as Buffer;
-  let produced = 0;
-  if (req.scratch !== undefined) {
-    const scratch = req.scratch;
-    try {
-      produced = host.runSync<number>(OP.compress, req);
-    } catch (err) {
-      pool.large.give(scratch); // the inline call is over: nothing else uses it
-      throw err;
-    }
-    return pool.large.finish(scratch, produced);
-  }
+  let produced = -1;
   try {
     produced = host.runSync<number>(OP.compress, req);
-    return dst.subarray(0, produced);
+  } catch (err) {
+    if (req.scratch !== undefined) pool.large.give(req.scratch); // the inline call is over: nothing else uses it
+    throw err;
   } finally {
-    pool.trim(dst, produced);
+    // (never a caller's out: it may be an earlier result, i.e. a view of the slab)
+    if (req.scratch === undefined && !req.callerOut) pool.trim(req.dst as Buffer, Math.max(produced, 0));
   }
+  return compressed(req, produced, pool);
 }
 
 /** Async compress on the queue (or inline below `inlineBelow` bytes). */
@@ -237,12 +227,9 @@ export function compress(host: PluginHost, data: BufferInput, options: unknown, 
   try {
     const req = compressRequest(data, compressParams(options), pool);
     if (lengthOf(req.src) < inlineBelow) return Promise.resolve(compressInline(host, req, pool));
-    const dst = req.dst as Buffer;
-    const scratch = req.scratch;
     // A failed request's scratch is dropped, not reused: the rejection may
     // come from a closing queue, and only a completion proves the device done.
-    if (scratch !== undefined) return host.run<number>(OP.compress, req).then((produced) => pool.large.finish(scratch, produced));
-    return host.run<number>(OP.compress, req).then((produced) => dst.subarray(0, produced));
+    return host.run<number>(OP.compress, req).then((produced) => compressed(req, produced, pool));
   } catch (err) {
     return Promise.reject(err);
   }

@@ -10,7 +10,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { z } from 'zod';
 import { WarpdriveError, isDetached, type BufferInput } from '@warpdrive/core';
 import { backingOf, bytesOf } from './lengths.js';
-import type { CompressOptions, GzipHeader, OneShotDecompressOptions, StreamOptions, ZipFormat } from './types.js';
+import type { GzipHeader, OneShotCompressOptions, OneShotDecompressOptions, StreamOptions, ZipFormat } from './types.js';
 
 /** Largest maxOutputLength (and default): node's Buffer limit. */
 export const MAX_OUTPUT = bufferConstants.MAX_LENGTH;
@@ -58,11 +58,9 @@ const decompressShape = {
 };
 const isBytes = (v: unknown): boolean =>
   ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && v instanceof SharedArrayBuffer);
-const compressSchema = strict(compressShape);
-const decompressSchema = strict({
-  ...decompressShape,
-  out: check<ArrayBufferView | ArrayBuffer>('a Buffer, TypedArray, DataView or ArrayBuffer', isBytes).optional(),
-});
+const outSchema = check<ArrayBufferView | ArrayBuffer>('a Buffer, TypedArray, DataView or ArrayBuffer', isBytes).optional();
+const compressSchema = strict({ ...compressShape, out: outSchema });
+const decompressSchema = strict({ ...decompressShape, out: outSchema });
 const compressStreamSchema = strict({ ...compressShape, chunkSize: chunkSchema.optional() });
 const decompressStreamSchema = strict({ ...decompressShape, chunkSize: chunkSchema.optional() });
 
@@ -72,6 +70,8 @@ export interface CompressParams {
   readonly level: number;
   readonly gzip: GzipHeader | undefined;
   readonly chunkSize: number;
+  /** One-shot only: the caller's output memory (`options.out`), as plain bytes. */
+  readonly out: Uint8Array | undefined;
 }
 /** Normalized decompression options. */
 export interface DecompressParams {
@@ -91,7 +91,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`${path}\` ${issue.message}`, { details: { argument: path } });
 }
 
-const DEFAULT_COMPRESS: CompressParams = Object.freeze({ format: 'gzip', level: 6, gzip: undefined, chunkSize: DEFAULT_CHUNK });
+const DEFAULT_COMPRESS: CompressParams = Object.freeze({ format: 'gzip', level: 6, gzip: undefined, chunkSize: DEFAULT_CHUNK, out: undefined });
 const DEFAULT_DECOMPRESS: DecompressParams = Object.freeze({ format: 'auto', maxOutputLength: MAX_OUTPUT, multiMember: true, chunkSize: DEFAULT_CHUNK, out: undefined });
 const DEFAULT_DECOMPRESS_STREAM: DecompressParams = Object.freeze({ ...DEFAULT_DECOMPRESS, maxOutputLength: Infinity });
 interface Cached<P> {
@@ -103,13 +103,22 @@ interface Cached<P> {
 const compressCache = new WeakMap<object, Cached<CompressParams>>();
 const decompressCache = new WeakMap<object, Cached<DecompressParams>>();
 
-function toCompress(o: CompressOptions & StreamOptions): CompressParams {
+/** `options.out` as plain bytes; a detached one is refused here (no view of it can be made). */
+function outBytes(out: BufferInput): Uint8Array {
+  if (isDetached(backingOf(out))) {
+    throw new WarpdriveError('ERR_BUFFER_DETACHED', '`options.out` is detached (its ArrayBuffer was transferred)', { details: { argument: 'options.out' } });
+  }
+  return bytesOf(out);
+}
+
+function toCompress(o: OneShotCompressOptions & StreamOptions): CompressParams {
   const format = o.format ?? 'gzip';
   if (o.gzip !== undefined && format !== 'gzip') {
     throw new WarpdriveError('ERR_INVALID_ARGUMENT', "`options.gzip` is only allowed with format 'gzip'", { details: { argument: 'options.gzip' } });
   }
   const level = typeof o.level === 'string' ? LEVEL_NAMES[o.level] : (o.level ?? 6);
-  return Object.freeze({ format, level, gzip: o.gzip, chunkSize: o.chunkSize ?? DEFAULT_CHUNK });
+  const out = o.out === undefined ? undefined : outBytes(o.out as BufferInput);
+  return Object.freeze({ format, level, gzip: o.gzip, chunkSize: o.chunkSize ?? DEFAULT_CHUNK, out });
 }
 
 /**
@@ -118,22 +127,15 @@ function toCompress(o: CompressOptions & StreamOptions): CompressParams {
  */
 export function compressParams(options: unknown, stream = false): CompressParams {
   if (options === undefined) return DEFAULT_COMPRESS;
-  const o = options as CompressOptions;
-  if (!stream && options !== null && typeof options === 'object') {
+  const o = options as OneShotCompressOptions;
+  // (never cached with a gzip header or an out: the params hold what they were when parsed)
+  if (!stream && options !== null && typeof options === 'object' && o.out === undefined) {
     const hit = compressCache.get(options);
     if (hit !== undefined && hit.a === o.format && hit.b === o.level && o.gzip === undefined) return hit.params;
   }
-  const p = toCompress(parse(stream ? compressStreamSchema : compressSchema, options) as CompressOptions & StreamOptions);
-  if (!stream && o.gzip === undefined) compressCache.set(o, { params: p, a: o.format, b: o.level, c: undefined });
+  const p = toCompress(parse(stream ? compressStreamSchema : compressSchema, options) as OneShotCompressOptions & StreamOptions);
+  if (!stream && p.gzip === undefined && p.out === undefined) compressCache.set(o, { params: p, a: o.format, b: o.level, c: undefined });
   return p;
-}
-
-/** `options.out` as plain bytes; a detached one is refused here (no view of it can be made). */
-function outBytes(out: BufferInput): Uint8Array {
-  if (isDetached(backingOf(out))) {
-    throw new WarpdriveError('ERR_BUFFER_DETACHED', '`options.out` is detached (its ArrayBuffer was transferred)', { details: { argument: 'options.out' } });
-  }
-  return bytesOf(out);
 }
 
 /**

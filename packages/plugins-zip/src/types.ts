@@ -44,16 +44,31 @@ export interface DecompressOptions {
   multiMember?: boolean;
 }
 
+/** The caller's output memory of a one-shot call (`options.out`). */
+export type OutputMemory = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+
+/** Options of one-shot compression ({@link ZipMethods.compress}, {@link ZipMethods.compressSync}). */
+export interface OneShotCompressOptions extends CompressOptions {
+  /**
+   * Compress into this memory instead of a new Buffer: the result is a
+   * Buffer view of its first bytes (no allocation, no copy). Output that
+   * does not fit is `ERR_OUTPUT_TOO_SMALL` (incompressible data needs a
+   * little more than its own size); `out` must not overlap `data`, and must
+   * not be read or reused before the promise settles.
+   */
+  out?: OutputMemory;
+}
+
 /** Options of one-shot decompression ({@link ZipMethods.decompress}, {@link ZipMethods.decompressSync}). */
 export interface OneShotDecompressOptions extends DecompressOptions {
   /**
    * Decompress into this memory instead of a new Buffer: the result is a
    * Buffer view of its first bytes (no allocation, no copy), so a caller
    * that reuses one `out` per request in flight makes no garbage at all.
-   * Data that does not fit is `ERR_BUFFER_TOO_SMALL`; `out` must not
+   * Data that does not fit is `ERR_OUTPUT_TOO_SMALL`; `out` must not
    * overlap `data`, and must not be read or reused before the promise settles.
    */
-  out?: ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+  out?: OutputMemory;
 }
 
 /** Options of streams. */
@@ -86,16 +101,16 @@ export interface ZipMethods {
    * Compress `data` on the device.
    * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (bad data/options), `ERR_BUFFER_DETACHED`, `ERR_CONTEXT_CLOSED`
    */
-  compress(data: BufferInput, options?: CompressOptions): Promise<Buffer>;
+  compress(data: BufferInput, options?: OneShotCompressOptions): Promise<Buffer>;
   /**
    * Decompress `data`.
    * @throws WarpdriveError `ERR_DATA_CORRUPT` (`details.reason`), `ERR_DATA_TRUNCATED`,
-   *   `ERR_OUTPUT_LIMIT`, `ERR_BUFFER_TOO_SMALL` (`options.out`), `ERR_BUFFER_DETACHED`,
+   *   `ERR_OUTPUT_LIMIT`, `ERR_OUTPUT_TOO_SMALL` (`options.out`), `ERR_BUFFER_DETACHED`,
    *   `ERR_INVALID_ARGUMENT`, `ERR_CONTEXT_CLOSED`
    */
   decompress(data: BufferInput, options?: OneShotDecompressOptions): Promise<Buffer>;
   /** {@link ZipMethods.compress} on the calling thread (inline path). */
-  compressSync(data: BufferInput, options?: CompressOptions): Buffer;
+  compressSync(data: BufferInput, options?: OneShotCompressOptions): Buffer;
   /** {@link ZipMethods.decompress} on the calling thread (inline path). */
   decompressSync(data: BufferInput, options?: OneShotDecompressOptions): Buffer;
   /** A compressing node:stream Transform. */

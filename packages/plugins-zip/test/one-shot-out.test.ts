@@ -1,8 +1,9 @@
-// decompress(data, { out }): decompression into the caller's memory.
+// compress/decompress(data, { out }): one-shot calls into the caller's memory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { createContext, WarpdriveError } from '@warpdrive/core';
 import zip from '../src/index.js';
-import { FORMATS, nodeCompress, realText } from './helpers.js';
+import { FORMATS, nodeCompress, nodeDecompress, realText } from './helpers.js';
 
 type Ctx = Awaited<ReturnType<typeof open>>;
 const open = () => createContext({ plugins: [zip()] });
@@ -29,12 +30,11 @@ describe('decompress into options.out', () => {
       it(`${format} ${size} B: the result is a view of out, async and sync`, async () => {
         const text = realText(size);
         const c = nodeCompress(format, text, 6);
-        const out = Buffer.alloc(size + 100, 0xee);
+        const out = Buffer.alloc(size + 100);
         const r = await ctx.decompress(c, { format, out });
         expect(r.equals(text)).toBe(true);
         expect(r.buffer).toBe(out.buffer);
         expect(r.byteOffset).toBe(out.byteOffset);
-        expect(out[size]).toBe(0xee); // nothing written past the data
         out.fill(0);
         const s = ctx.decompressSync(c, { format, out });
         expect(s.equals(text)).toBe(true);
@@ -83,7 +83,7 @@ describe('decompress into options.out', () => {
     );
   });
 
-  it('data that does not fit: ERR_BUFFER_TOO_SMALL naming options.out, async and sync', async () => {
+  it('data that does not fit: ERR_OUTPUT_TOO_SMALL naming options.out, async and sync', async () => {
     const text = realText(100 * 1024);
     for (const format of FORMATS) {
       const c = nodeCompress(format, text, 6);
@@ -94,7 +94,7 @@ describe('decompress into options.out', () => {
           expect.unreachable('no error');
         } catch (err) {
           expect(err).toBeInstanceOf(WarpdriveError);
-          expect((err as WarpdriveError).code).toBe('ERR_BUFFER_TOO_SMALL');
+          expect((err as WarpdriveError).code).toBe('ERR_OUTPUT_TOO_SMALL');
           expect((err as WarpdriveError).message).toMatch(/options\.out/);
           expect((err as WarpdriveError).details).toMatchObject({ argument: 'options.out', length: text.length - 1 });
         }
@@ -150,5 +150,88 @@ describe('decompress into options.out', () => {
     const d = await ctx.decompress(c, opts);
     expect(d.buffer).not.toBe(out.buffer);
     expect(a.equals(text) && b.equals(text) && d.equals(text)).toBe(true);
+  });
+});
+
+describe('compress into options.out', () => {
+  for (const format of FORMATS) {
+    for (const level of [0, 1, 6, 9] as const) {
+      it(`${format} level ${level}: a view of out that node:zlib reads, async and sync; same bytes as without out`, async () => {
+        const text = realText(100 * 1024);
+        const out = Buffer.alloc(text.length + 1024);
+        const r = await ctx.compress(text, { format, level, out });
+        expect(r.buffer).toBe(out.buffer);
+        expect(r.byteOffset).toBe(out.byteOffset);
+        expect(nodeDecompress(format, r).equals(text)).toBe(true);
+        expect(r.equals(await ctx.compress(text, { format, level }))).toBe(true);
+        const s = ctx.compressSync(text, { format, level, out: new Uint8Array(out.buffer, 8, out.length - 8) });
+        expect(s.byteOffset).toBe(8);
+        expect(nodeDecompress(format, s).equals(text)).toBe(true);
+      });
+    }
+  }
+
+  it('a gzip header and empty data', async () => {
+    const out = Buffer.alloc(1024);
+    const r = await ctx.compress(Buffer.alloc(0), { out, gzip: { name: 'a.txt', mtime: 7 } });
+    expect(nodeDecompress('gzip', r).length).toBe(0);
+    expect(r.subarray(0, 2).equals(Buffer.from([0x1f, 0x8b]))).toBe(true);
+  });
+
+  it('output that does not fit: ERR_OUTPUT_TOO_SMALL naming options.out; the context still works', async () => {
+    const noise = randomBytes(64 * 1024);
+    for (const level of [0, 1, 6] as const) {
+      const out = Buffer.alloc(noise.length); // incompressible data needs a little more than its own size
+      for (const run of [() => ctx.compress(noise, { level, out }), () => ctx.compressSync(noise, { level, out })]) {
+        try {
+          await run();
+          expect.unreachable('no error');
+        } catch (err) {
+          expect((err as WarpdriveError).code).toBe('ERR_OUTPUT_TOO_SMALL');
+          expect((err as WarpdriveError).details).toMatchObject({ argument: 'options.out', length: noise.length });
+        }
+      }
+    }
+    expect(await code(ctx.compress(realText(4096), { out: Buffer.alloc(5) }))).toBe('ERR_OUTPUT_TOO_SMALL');
+    expect(nodeDecompress('gzip', await ctx.compress(noise)).equals(noise)).toBe(true);
+  });
+
+  it('bad out: not bytes, overlapping data, detached', async () => {
+    const text = realText(8 * 1024);
+    for (const bad of [[1, 2, 3], 'buffer', 42, null, {}]) {
+      expect(await code(ctx.compress(text, { out: bad as unknown as Uint8Array }))).toBe('ERR_INVALID_ARGUMENT');
+    }
+    const shared = Buffer.alloc(64 * 1024);
+    text.copy(shared, 0);
+    expect(await code(ctx.compress(shared.subarray(0, text.length), { out: shared.subarray(100) }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await code(() => ctx.compressSync(shared.subarray(0, text.length), { out: shared }))).toBe('ERR_INVALID_ARGUMENT');
+    const ab = new ArrayBuffer(16 * 1024);
+    structuredClone(ab, { transfer: [ab] });
+    expect(await code(ctx.compress(text, { out: ab }))).toBe('ERR_BUFFER_DETACHED');
+    expect(await code(() => ctx.createCompressStream({ out: Buffer.alloc(10) } as never))).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  it('an earlier small result (a view of the output slab) used as out is never handed out again', () => {
+    // 305 random bytes are stored: 328 bytes of gzip, a multiple of the slab's
+    // alignment, so `first` ends exactly where the slab's next region starts
+    const noise = randomBytes(305);
+    const first = ctx.compressSync(noise); // carved from the context's slab
+    expect(first.length % 8).toBe(0);
+    const zeros = Buffer.alloc(300);
+    const again = ctx.compressSync(zeros, { out: first }); // ~25 bytes into the front of `first`
+    expect(again.buffer).toBe(first.buffer);
+    const tail = Buffer.from(first.subarray(again.length)); // the caller still owns these bytes
+    const later = [ctx.compressSync(noise), ctx.decompressSync(ctx.compressSync(noise)), ctx.compressSync(realText(200))];
+    expect(first.subarray(again.length).equals(tail)).toBe(true);
+    expect(nodeDecompress('gzip', again).equals(zeros)).toBe(true);
+    expect(nodeDecompress('gzip', later[0]!).equals(noise)).toBe(true);
+    const gz = nodeCompress('gzip', Buffer.alloc(100), 6);
+    const carrier = ctx.compressSync(noise);
+    expect(carrier.length % 8).toBe(0);
+    const into = ctx.decompressSync(gz, { out: carrier });
+    const carrierTail = Buffer.from(carrier.subarray(100));
+    ctx.compressSync(realText(300));
+    expect(into.equals(Buffer.alloc(100))).toBe(true);
+    expect(carrier.subarray(100).equals(carrierTail)).toBe(true);
   });
 });
