@@ -162,6 +162,25 @@ describe.skipIf(!hasDevice)(`zip on the kernel device ${DEVICE} vs the soft devi
     expect(await kernel.zipLiveStreams()).toBe(0);
   });
 
+  it('options.out: compress and decompress into the caller\'s memory; a short out is ERR_OUTPUT_TOO_SMALL, as on the soft device', async () => {
+    const out = Buffer.alloc(128 * 1024);
+    for (const format of FORMATS) {
+      const c = await kernel.compress(text, { format, level: 6, out });
+      expect(c.buffer).toBe(out.buffer);
+      const packed = Buffer.from(c);
+      // the kernel engine is the kernel's zlib: its own bytes, not the soft engines'
+      expect(packed.equals(await kernel.compress(text, { format, level: 6 }))).toBe(true);
+      expect(nodeDecompress(format, packed).equals(text)).toBe(true);
+      const d = await kernel.decompress(packed, { format, out });
+      expect(d.buffer).toBe(out.buffer);
+      expect(d.equals(text)).toBe(true);
+      for (const ctx of [kernel, soft]) {
+        await expect(ctx.decompress(packed, { format, out: out.subarray(0, text.length - 1) })).rejects.toMatchObject({ code: 'ERR_OUTPUT_TOO_SMALL' });
+        await expect(ctx.compress(noise, { format, level: 1, out: out.subarray(0, 100) })).rejects.toMatchObject({ code: 'ERR_OUTPUT_TOO_SMALL' });
+      }
+    }
+  });
+
   it('decompress of unknown size falls back to a stream on the same kernel queue', async () => {
     const big = Buffer.alloc(3 << 20, 'a');
     const packed = zlib.gzipSync(big);
@@ -190,6 +209,11 @@ describe.skipIf(!hasDevice)(`plugin-zip on ${DEVICE} in no-SVA mode (dataRegion)
       await pipeline(Readable.from([text.subarray(0, 5000), text.subarray(5000)]), c);
       expect(zlib.gunzipSync(Buffer.concat(chunks)).equals(text)).toBe(true);
       await expect(nosva.decompress(Buffer.concat([gz, Buffer.from('x')]))).rejects.toMatchObject({ code: 'ERR_DATA_CORRUPT' });
+      const out = Buffer.alloc(128 * 1024);
+      const into = await nosva.decompress(await nosva.compress(text, { out: Buffer.alloc(64 * 1024) }), { out });
+      expect(into.buffer).toBe(out.buffer);
+      expect(into.equals(text)).toBe(true);
+      await expect(nosva.decompress(gz, { out: out.subarray(0, 1000) })).rejects.toMatchObject({ code: 'ERR_OUTPUT_TOO_SMALL' });
       expect(nosva.stats().bytesCopied).toBeGreaterThan(0);
       expect(await nosva.zipLiveStreams()).toBe(0);
     } finally {
