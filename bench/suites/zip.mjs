@@ -159,7 +159,8 @@ const contenderMain = fileURLToPath(new URL('../lib/zip-contender.mjs', import.m
 
 /** Forks one contender process; call() sends a request and resolves with its reply. */
 function forkContender(name) {
-  const child = fork(contenderMain, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // (stdout to our stderr: `--json` owns stdout)
+  const child = fork(contenderMain, [], { stdio: ['ignore', 2, 2, 'ipc'] });
   let pending;
   const fail = (err) => pending?.reject(err);
   child.on('message', (msg) => {
@@ -173,11 +174,18 @@ function forkContender(name) {
   const ready = new Promise((resolve, reject) => {
     pending = { resolve, reject };
   });
+  ready.catch(() => {}); // a child that dies before its first call fails that call, not the process
+  // No request takes minutes (a window is ≤ 1 s, a setup a few seconds): a wedged child fails the case.
   const call = (msg) =>
     ready.then(
       () =>
         new Promise((resolve, reject) => {
-          pending = { resolve, reject };
+          const timer = setTimeout(() => reject(new Error(`zip contender ${name}: no reply to '${msg.op}' in 120 s`)), 120_000);
+          const done = (fn) => (v) => {
+            clearTimeout(timer);
+            fn(v);
+          };
+          pending = { resolve: done(resolve), reject: done(reject) };
           child.send(msg);
         }),
     );

@@ -27,6 +27,8 @@ export interface DecompressRequest {
   readonly src: BufferInput;
   readonly dst: Uint8Array;
   readonly opFlags: number;
+  /** `dst` is the caller's `options.out`. */
+  readonly callerOut?: boolean;
 }
 /** Stream creation: returns the engine handle. */
 export interface StreamInitRequest {
@@ -76,7 +78,7 @@ export const compressCodec: OperationCodec<CompressRequest, number> = {
     const { src, dst, opFlags, header } = r;
     sqe.opcode(ZIP_OP.COMPRESS).opFlags(opFlags)
       .srcAddr(pin(src, 'data')).srcLen(lengthOf(src))
-      .dstAddr(pin(dst, 'dst')).dstLen(lengthOf(dst));
+      .dstAddr(pin(dst, r.callerOut ? 'options.out' : 'dst')).dstLen(lengthOf(dst));
     if (header !== undefined) sqe.paramAddr(pin(header, 'options.gzip')).paramLen(lengthOf(header));
   },
   complete(cqe: Cqe): number {
@@ -92,7 +94,7 @@ export const decompressCodec: OperationCodec<DecompressRequest, number> = {
     const { src, dst, opFlags } = r;
     sqe.opcode(ZIP_OP.DECOMPRESS).opFlags(opFlags)
       .srcAddr(pin(src, 'data')).srcLen(lengthOf(src))
-      .dstAddr(pin(dst, 'dst')).dstLen(lengthOf(dst));
+      .dstAddr(pin(dst, r.callerOut ? 'options.out' : 'dst')).dstLen(lengthOf(dst));
   },
   complete(cqe: Cqe): number {
     if (cqe.status === -ENOSPC) return -1;

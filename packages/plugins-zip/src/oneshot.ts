@@ -17,7 +17,7 @@ import { bytesOf, lengthOf } from './lengths.js';
 import type { LiveStreams } from './live-streams.js';
 import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_F_STOP_AT_END, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
 import { compressParams, decompressParams, type CompressParams, type DecompressParams } from './options.js';
-import { callerOutput, outTooSmall, outView } from './out-memory.js';
+import { callerOutput, outTooSmall, outView, type CallerOuts } from './out-memory.js';
 import { OutputPool, SLAB_MAX } from './out-pool.js';
 import { ScratchPool } from './scratch-pool.js';
 import { streamHost } from './queue-pin.js';
@@ -99,8 +99,8 @@ function trailingError(validLength: number): WarpdriveError {
 export function decompressRequest(data: BufferInput, p: DecompressParams, pool: OutputPool): DecompressRequest {
   byteLength(data, 'data');
   const src = bytesOf(data);
-  const dst = p.out !== undefined ? callerOutput(p.out, src, p.maxOutputLength) : outputBuffer(outputGuess(src, p, pool.ratioHint), pool);
-  return { src, dst, opFlags: decompressFlags(p) };
+  if (p.out !== undefined) return { src, dst: callerOutput(p.out, src, Math.min(p.maxOutputLength, WD_MAX_REQ_LEN)), opFlags: decompressFlags(p), callerOut: true };
+  return { src, dst: outputBuffer(outputGuess(src, p, pool.ratioHint), pool), opFlags: decompressFlags(p) };
 }
 
 /** The data did not fit in the caller's `options.out` (of `room` usable bytes). */
@@ -223,13 +223,14 @@ function compressInline(host: PluginHost, req: CompressRequest, pool: OutputPool
 }
 
 /** Async compress on the queue (or inline below `inlineBelow` bytes). */
-export function compress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool): Promise<Buffer> {
+export function compress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool, outs: CallerOuts): Promise<Buffer> {
   try {
     const req = compressRequest(data, compressParams(options), pool);
     if (lengthOf(req.src) < inlineBelow) return Promise.resolve(compressInline(host, req, pool));
     // A failed request's scratch is dropped, not reused: the rejection may
     // come from a closing queue, and only a completion proves the device done.
-    return host.run<number>(OP.compress, req).then((produced) => compressed(req, produced, pool));
+    const run = host.run<number>(OP.compress, req);
+    return (req.callerOut ? outs.track(run) : run).then((produced) => compressed(req, produced, pool));
   } catch (err) {
     return Promise.reject(err);
   }
@@ -241,14 +242,15 @@ export function compressSync(host: PluginHost, data: BufferInput, options: unkno
 }
 
 /** Async decompress. */
-export function decompress(host: PluginHost, live: LiveStreams, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool): Promise<Buffer> {
+export function decompress(host: PluginHost, live: LiveStreams, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool, outs: CallerOuts): Promise<Buffer> {
   try {
     if (ArrayBuffer.isView(data) && lengthOf(data) < inlineBelow) return Promise.resolve(runSync(host, decompressSteps(live, data, options, pool, true)));
     // The common case without a generator: one request whose output fits.
     const p = decompressParams(options);
     const req = decompressRequest(data, p, pool);
     // A fallback stream must stay on one kernel queue: pin the redo to one.
-    return host.run<number>(OP.decompress, req).then((produced) => (produced >= 0 ? fitted(pool, req, p, produced) : runAsync(streamHost(host), overflowed(live, pool, req, p))));
+    const run = host.run<number>(OP.decompress, req);
+    return (req.callerOut ? outs.track(run) : run).then((produced) => (produced >= 0 ? fitted(pool, req, p, produced) : runAsync(streamHost(host), overflowed(live, pool, req, p))));
   } catch (err) {
     return Promise.reject(err);
   }

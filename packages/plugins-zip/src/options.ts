@@ -7,6 +7,7 @@
  * header, whose fields could change unseen).
  */
 import { constants as bufferConstants } from 'node:buffer';
+import { types } from 'node:util';
 import { z } from 'zod';
 import { WarpdriveError, isDetached, type BufferInput } from '@warpdrive/core';
 import { backingOf, bytesOf } from './lengths.js';
@@ -56,8 +57,8 @@ const decompressShape = {
   maxOutputLength: check<number>(`an integer between 1 and ${MAX_OUTPUT}`, (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_OUTPUT).optional(),
   multiMember: check<boolean>('a boolean', (v) => typeof v === 'boolean').optional(),
 };
-const isBytes = (v: unknown): boolean =>
-  ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && v instanceof SharedArrayBuffer);
+// (util.types, not instanceof: an ArrayBuffer of another realm is one, an object made from ArrayBuffer.prototype is not)
+const isBytes = (v: unknown): boolean => types.isArrayBufferView(v) || types.isAnyArrayBuffer(v);
 const outSchema = check<ArrayBufferView | ArrayBuffer>('a Buffer, TypedArray, DataView or ArrayBuffer', isBytes).optional();
 const compressSchema = strict({ ...compressShape, out: outSchema });
 const decompressSchema = strict({ ...decompressShape, out: outSchema });
@@ -87,7 +88,9 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  const path = ['options', ...issue.path.map(String)].join('.');
+  // an unknown key is named itself (as core's validate.ts does): `options.lvl`
+  const keys = issue.code === 'unrecognized_keys' ? [issue.keys[0]!] : [];
+  const path = ['options', ...issue.path.map(String), ...keys].join('.');
   throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`${path}\` ${issue.message}`, { details: { argument: path } });
 }
 
@@ -103,10 +106,19 @@ interface Cached<P> {
 const compressCache = new WeakMap<object, Cached<CompressParams>>();
 const decompressCache = new WeakMap<object, Cached<DecompressParams>>();
 
+const abResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get as ((this: ArrayBuffer) => boolean) | undefined;
+
 /** `options.out` as plain bytes; a detached one is refused here (no view of it can be made). */
 function outBytes(out: BufferInput): Uint8Array {
-  if (isDetached(backingOf(out))) {
+  const buffer = backingOf(out);
+  if (isDetached(buffer)) {
     throw new WarpdriveError('ERR_BUFFER_DETACHED', '`options.out` is detached (its ArrayBuffer was transferred)', { details: { argument: 'options.out' } });
+  }
+  // refused on every path (the queue could not pin it: it may shrink while the device writes)
+  if (abResizable !== undefined && types.isArrayBuffer(buffer) && abResizable.call(buffer)) {
+    throw new WarpdriveError('ERR_INVALID_ARGUMENT', '`options.out` is backed by a resizable ArrayBuffer, which could shrink while the device writes; use a fixed-length buffer', {
+      details: { argument: 'options.out' },
+    });
   }
   return bytesOf(out);
 }

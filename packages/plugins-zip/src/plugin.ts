@@ -11,6 +11,7 @@ import { ZipTransform } from './node-stream.js';
 import { OP, ZIP_OP } from './opcodes.js';
 import { compress, compressSync, decompress, decompressSync } from './oneshot.js';
 import { compressParams, decompressParams } from './options.js';
+import { CallerOuts } from './out-memory.js';
 import { OutputPool } from './out-pool.js';
 import { LiveStreams } from './live-streams.js';
 import { kNodeDecompressStream, type NodeStreams } from './node-compat.js';
@@ -35,9 +36,12 @@ export const ENGINE_LIBRARY = fileURLToPath(new URL('../build/zip-engine.so', im
 function methods(host: PluginHost, inlineBelow: number): ZipMethods & NodeStreams {
   const pool = new OutputPool();
   const live = new LiveStreams(host);
+  const outs = new CallerOuts();
+  // queued requests into a caller's out finish before the queues close
+  host.onClose(() => outs.settled());
   return {
-    compress: (data, options) => compress(host, data, options, inlineBelow, pool),
-    decompress: (data, options) => decompress(host, live, data, options, inlineBelow, pool),
+    compress: (data, options) => compress(host, data, options, inlineBelow, pool, outs),
+    decompress: (data, options) => decompress(host, live, data, options, inlineBelow, pool, outs),
     compressSync: (data, options) => compressSync(host, data, options, pool),
     decompressSync: (data, options) => decompressSync(host, live, data, options, pool),
     createCompressStream: (options) => new ZipTransform(StreamCore.compress(streamHost(host), live, compressParams(options, true))),

@@ -99,7 +99,8 @@ export type DecompressStream = ZipStream;
 export interface ZipMethods {
   /**
    * Compress `data` on the device.
-   * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (bad data/options), `ERR_BUFFER_DETACHED`, `ERR_CONTEXT_CLOSED`
+   * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (bad data/options), `ERR_OUTPUT_TOO_SMALL` (`options.out`),
+   *   `ERR_BUFFER_DETACHED`, `ERR_CONTEXT_CLOSED`
    */
   compress(data: BufferInput, options?: OneShotCompressOptions): Promise<Buffer>;
   /**

@@ -1,6 +1,7 @@
 // compress/decompress(data, { out }): one-shot calls into the caller's memory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { runInNewContext } from 'node:vm';
 import { createContext, WarpdriveError } from '@warpdrive/core';
 import zip from '../src/index.js';
 import { FORMATS, nodeCompress, nodeDecompress, realText } from './helpers.js';
@@ -134,7 +135,68 @@ describe('decompress into options.out', () => {
   });
 
   it('streams do not take out', async () => {
-    expect(await code(() => ctx.createDecompressStream({ out: Buffer.alloc(10) } as never))).toBe('ERR_INVALID_ARGUMENT');
+    try {
+      ctx.createDecompressStream({ out: Buffer.alloc(10) } as never);
+      expect.unreachable('no error');
+    } catch (err) {
+      expect((err as WarpdriveError).code).toBe('ERR_INVALID_ARGUMENT');
+      expect((err as WarpdriveError).details).toMatchObject({ argument: 'options.out' });
+    }
+  });
+
+  it('out over another SharedArrayBuffer object of the same memory still counts as overlapping', async () => {
+    const text = realText(20 * 1024);
+    const c = nodeCompress('gzip', text, 6);
+    const sab = new SharedArrayBuffer(64 * 1024);
+    const clone = structuredClone(sab);
+    expect(clone).not.toBe(sab);
+    new Uint8Array(sab).set(c, 0);
+    const data = new Uint8Array(sab, 0, c.length);
+    expect(await code(ctx.decompress(data, { out: new Uint8Array(clone, 100) }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await code(ctx.compress(new Uint8Array(sab, 0, 5000), { out: new Uint8Array(clone, 4000) }))).toBe('ERR_INVALID_ARGUMENT');
+    // disjoint parts of the same memory are fine
+    expect((await ctx.decompress(data, { out: new Uint8Array(clone, 32 * 1024) })).equals(text)).toBe(true);
+  });
+
+  it('a resizable ArrayBuffer out is refused on every path; an ArrayBuffer of another realm is accepted, a fake one is not', async () => {
+    const text = realText(8 * 1024);
+    const c = nodeCompress('gzip', text, 6);
+    const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer;
+    const rab = new Resizable(16 * 1024, { maxByteLength: 64 * 1024 });
+    for (const run of [() => ctx.decompress(c, { out: rab }), () => ctx.decompressSync(c, { out: rab }), () => ctx.compress(text, { out: rab })]) {
+      try {
+        await run();
+        expect.unreachable('no error');
+      } catch (err) {
+        expect((err as WarpdriveError).code).toBe('ERR_INVALID_ARGUMENT');
+        expect((err as WarpdriveError).details).toMatchObject({ argument: 'options.out' });
+      }
+    }
+    const foreign = runInNewContext('new ArrayBuffer(16384)') as ArrayBuffer;
+    expect((await ctx.decompress(c, { out: foreign })).equals(text)).toBe(true);
+    const fake = Object.create(ArrayBuffer.prototype) as ArrayBuffer;
+    expect(await code(ctx.decompress(c, { out: fake }))).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  it('ctx.close() with requests into out in flight: they finish, and out is not written after its promise settled', async () => {
+    const own = await open();
+    const big = realText(4 << 20);
+    const outs = Array.from({ length: 3 }, () => Buffer.alloc(big.length + 4096));
+    // a snapshot of each out at the moment its promise settles
+    const runs = outs.map((out) =>
+      own.compress(big, { level: 9, out }).then(
+        (r) => ({ outcome: 'ok', at: Buffer.from(out), r }),
+        (err: WarpdriveError) => ({ outcome: err.code, at: Buffer.from(out), r: undefined }),
+      ),
+    );
+    await own.close();
+    const settled = await Promise.all(runs);
+    await new Promise((r) => setTimeout(r, 300));
+    settled.forEach(({ outcome, at, r }, i) => {
+      expect(outcome).toBe('ok');
+      expect(outs[i]!.equals(at)).toBe(true);
+      expect(nodeDecompress('gzip', r!).equals(big)).toBe(true);
+    });
   });
 
   it('an options object reused with and without out is honoured each time', async () => {
