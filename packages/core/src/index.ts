@@ -26,7 +26,7 @@ export { SqeWriter } from './sqe.js';
 export { Cqe } from './cqe.js';
 export { readRingLayout, type RingLayout } from './ring.js';
 export { createScheduler, type SchedulePolicy, type Scheduler, type SchedulableQueue } from './scheduler.js';
-export { addressOf, isDetached, type BufferInput } from './memory.js';
+export { addressOf, isDetached, pinnableAddress, type BufferInput } from './memory.js';
 export { DataRegion } from './data-region.js';
 export { BufferPool, PAGE_SIZE, type BufferPoolOptions } from './buffer-pool.js';
 export type { ContextStats, PathStats } from './stats.js';

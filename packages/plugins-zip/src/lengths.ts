@@ -38,10 +38,3 @@ export function bytesOf(value: BufferInput): Uint8Array {
   if (types.isDataView(value)) return new Uint8Array(dvBuffer.call(value), dvByteOffset.call(value), dvByteLength.call(value));
   return new Uint8Array(value as ArrayBuffer);
 }
-
-/** The ArrayBuffer (or SharedArrayBuffer) behind `value`, through the intrinsic getters. */
-export function backingOf(value: BufferInput): ArrayBuffer | SharedArrayBuffer {
-  if (types.isTypedArray(value)) return taBuffer.call(value);
-  if (types.isDataView(value)) return dvBuffer.call(value);
-  return value as ArrayBuffer | SharedArrayBuffer;
-}

@@ -9,8 +9,8 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { types } from 'node:util';
 import { z } from 'zod';
-import { WarpdriveError, isDetached, type BufferInput } from '@warpdrive/core';
-import { backingOf, bytesOf } from './lengths.js';
+import { WarpdriveError, pinnableAddress, type BufferInput } from '@warpdrive/core';
+import { bytesOf } from './lengths.js';
 import type { GzipHeader, OneShotCompressOptions, OneShotDecompressOptions, StreamOptions, ZipFormat } from './types.js';
 
 /** Largest maxOutputLength (and default): node's Buffer limit. */
@@ -106,20 +106,11 @@ interface Cached<P> {
 const compressCache = new WeakMap<object, Cached<CompressParams>>();
 const decompressCache = new WeakMap<object, Cached<DecompressParams>>();
 
-const abResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get as ((this: ArrayBuffer) => boolean) | undefined;
-
 /** `options.out` as plain bytes; a detached one is refused here (no view of it can be made). */
 function outBytes(out: BufferInput): Uint8Array {
-  const buffer = backingOf(out);
-  if (isDetached(buffer)) {
-    throw new WarpdriveError('ERR_BUFFER_DETACHED', '`options.out` is detached (its ArrayBuffer was transferred)', { details: { argument: 'options.out' } });
-  }
-  // refused on every path (the queue could not pin it: it may shrink while the device writes)
-  if (abResizable !== undefined && types.isArrayBuffer(buffer) && abResizable.call(buffer)) {
-    throw new WarpdriveError('ERR_INVALID_ARGUMENT', '`options.out` is backed by a resizable ArrayBuffer, which could shrink while the device writes; use a fixed-length buffer', {
-      details: { argument: 'options.out' },
-    });
-  }
+  // core's pin rules, checked now on every path (inline too): live, and not
+  // resizable (it could shrink while the device writes)
+  pinnableAddress(out, 'options.out');
   return bytesOf(out);
 }
 
