@@ -44,7 +44,7 @@ export function rawBound(n: number): number {
 
 
 function outputBuffer(size: number, pool: OutputPool): Buffer {
-  return size <= SLAB_MAX ? pool.take(OutputPool.aligned(size)) : Buffer.allocUnsafe(size);
+  return size <= SLAB_MAX ? pool.take(size) : Buffer.allocUnsafe(size);
 }
 
 /** Build the compress request for validated `data`. */

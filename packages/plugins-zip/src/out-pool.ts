@@ -28,14 +28,19 @@ export class OutputPool {
    */
   ratioHint = 8;
 
-  /** A region of `size` bytes (≤ SLAB_MAX) for the device to write into. */
+  /**
+   * A region of exactly `size` bytes (≤ SLAB_MAX) for the device to write
+   * into. The next region starts aligned, but the padding is not part of
+   * this one: the region's length is the request's output capacity, and a
+   * capacity rounded up would let a result pass maxOutputLength.
+   */
   take(size: number): Buffer {
-    if (this.used + size > this.slab.length) {
+    if (this.used + aligned(size) > this.slab.length) {
       this.slab = Buffer.allocUnsafeSlow(SLAB);
       this.used = 0;
     }
     const region = this.slab.subarray(this.used, this.used + size);
-    this.used += size;
+    this.used += aligned(size);
     return region;
   }
 
@@ -45,14 +50,14 @@ export class OutputPool {
    * request).
    */
   trim(region: Buffer, keep: number): void {
-    const end = region.byteOffset + region.length;
-    if (region.buffer === this.slab.buffer && end - this.slab.byteOffset === this.used) {
-      this.used -= region.length - ((keep + ALIGN - 1) & ~(ALIGN - 1));
+    const start = region.byteOffset - this.slab.byteOffset;
+    if (region.buffer === this.slab.buffer && start + aligned(region.length) === this.used) {
+      this.used = start + aligned(keep);
     }
   }
+}
 
-  /** Round `size` up so successive regions stay aligned. */
-  static aligned(size: number): number {
-    return (size + ALIGN - 1) & ~(ALIGN - 1);
-  }
+/** `size` rounded up so successive regions stay aligned. */
+function aligned(size: number): number {
+  return (size + ALIGN - 1) & ~(ALIGN - 1);
 }
