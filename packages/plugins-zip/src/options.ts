@@ -1,16 +1,18 @@
 /**
  * Options validation (zod) and normalization to what the encoders need.
  *
- * Parsed options are cached per options object (WeakMap), so a caller that
- * reuses one options object pays for zod once, not per request; a hit is
- * used only while the object's fields are unchanged (and never with a gzip
- * header, whose fields could change unseen).
+ * One-shot options made only of primitive fields (format, level,
+ * maxOutputLength, multiMember) are cached by their values
+ * (options-cache.ts): zod validates each combination once, and a caller
+ * that writes a fresh `{ format: 'gzip' }` literal per request pays a
+ * lookup, not a parse. A gzip header or an `out` is never cached.
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { types } from 'node:util';
 import { z } from 'zod';
 import { WarpdriveError, pinnableAddress, type BufferInput } from '@warpdrive/core';
 import { bytesOf } from './lengths.js';
+import { ValueCache } from './options-cache.js';
 import type { GzipHeader, OneShotCompressOptions, OneShotDecompressOptions, StreamOptions, ZipFormat } from './types.js';
 
 /** Largest maxOutputLength (and default): node's Buffer limit. */
@@ -97,14 +99,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 const DEFAULT_COMPRESS: CompressParams = Object.freeze({ format: 'gzip', level: 6, gzip: undefined, chunkSize: DEFAULT_CHUNK, out: undefined });
 const DEFAULT_DECOMPRESS: DecompressParams = Object.freeze({ format: 'auto', maxOutputLength: MAX_OUTPUT, multiMember: true, chunkSize: DEFAULT_CHUNK, out: undefined });
 const DEFAULT_DECOMPRESS_STREAM: DecompressParams = Object.freeze({ ...DEFAULT_DECOMPRESS, maxOutputLength: Infinity });
-interface Cached<P> {
-  readonly params: P;
-  readonly a: unknown;
-  readonly b: unknown;
-  readonly c: unknown;
-}
-const compressCache = new WeakMap<object, Cached<CompressParams>>();
-const decompressCache = new WeakMap<object, Cached<DecompressParams>>();
+const compressCache = new ValueCache<CompressParams>(['format', 'level']);
+const decompressCache = new ValueCache<DecompressParams>(['format', 'maxOutputLength', 'multiMember']);
 
 /** `options.out` as plain bytes; a detached one is refused here (no view of it can be made). */
 function outBytes(out: BufferInput): Uint8Array {
@@ -130,15 +126,19 @@ function toCompress(o: OneShotCompressOptions & StreamOptions): CompressParams {
  */
 export function compressParams(options: unknown, stream = false): CompressParams {
   if (options === undefined) return DEFAULT_COMPRESS;
-  const o = options as OneShotCompressOptions;
-  // (never cached with a gzip header or an out: the params hold what they were when parsed)
-  if (!stream && options !== null && typeof options === 'object' && o.out === undefined) {
-    const hit = compressCache.get(options);
-    if (hit !== undefined && hit.a === o.format && hit.b === o.level && o.gzip === undefined) return hit.params;
-  }
-  const p = toCompress(parse(stream ? compressStreamSchema : compressSchema, options) as OneShotCompressOptions & StreamOptions);
-  if (!stream && p.gzip === undefined && p.out === undefined) compressCache.set(o, { params: p, a: o.format, b: o.level, c: undefined });
-  return p;
+  if (stream) return toCompress(parse(compressStreamSchema, options) as OneShotCompressOptions & StreamOptions);
+  return compressCache.lookup(options, (value) => toCompress(parse(compressSchema, value) as OneShotCompressOptions));
+}
+
+function toDecompress(o: OneShotDecompressOptions & StreamOptions, stream: boolean): DecompressParams {
+  return Object.freeze({
+    format: o.format ?? 'auto',
+    // streams have no total cap unless asked (node:zlib's streams have none)
+    maxOutputLength: o.maxOutputLength ?? (stream ? Infinity : MAX_OUTPUT),
+    multiMember: o.multiMember ?? true,
+    chunkSize: o.chunkSize ?? DEFAULT_CHUNK,
+    out: o.out === undefined ? undefined : outBytes(o.out as BufferInput),
+  });
 }
 
 /**
@@ -147,21 +147,6 @@ export function compressParams(options: unknown, stream = false): CompressParams
  */
 export function decompressParams(options: unknown, stream = false): DecompressParams {
   if (options === undefined) return stream ? DEFAULT_DECOMPRESS_STREAM : DEFAULT_DECOMPRESS;
-  const raw = options as OneShotDecompressOptions;
-  // (an `out` is never cached: the params hold the bytes it had when parsed)
-  if (!stream && options !== null && typeof options === 'object' && raw.out === undefined) {
-    const hit = decompressCache.get(options);
-    if (hit !== undefined && hit.a === raw.format && hit.b === raw.maxOutputLength && hit.c === raw.multiMember) return hit.params;
-  }
-  const o = parse(stream ? decompressStreamSchema : decompressSchema, options) as OneShotDecompressOptions & StreamOptions;
-  const p: DecompressParams = Object.freeze({
-    format: o.format ?? 'auto',
-    // streams have no total cap unless asked (node:zlib's streams have none)
-    maxOutputLength: o.maxOutputLength ?? (stream ? Infinity : MAX_OUTPUT),
-    multiMember: o.multiMember ?? true,
-    chunkSize: o.chunkSize ?? DEFAULT_CHUNK,
-    out: o.out === undefined ? undefined : outBytes(o.out as BufferInput),
-  });
-  if (!stream && o.out === undefined) decompressCache.set(raw, { params: p, a: raw.format, b: raw.maxOutputLength, c: raw.multiMember });
-  return p;
+  if (stream) return toDecompress(parse(decompressStreamSchema, options) as OneShotDecompressOptions & StreamOptions, true);
+  return decompressCache.lookup(options, (value) => toDecompress(parse(decompressSchema, value) as OneShotDecompressOptions, false));
 }
