@@ -114,9 +114,28 @@ export function requireBytes(length: number, min: number, name: string): void {
   }
 }
 
-// Backing stores never move in V8, so a buffer's base address is cached as a
-// Number (user VAs are < 2^47, exact in a double): no BigInt per descriptor.
-const baseCache = new WeakMap<ArrayBuffer | SharedArrayBuffer, number>();
+// Base addresses of SharedArrayBuffers, which the addon reads through a view.
+// They are long-lived and few; backing stores never move in V8. An
+// ArrayBuffer's address is read per call instead (arrayBufferAddress, one
+// N-API call): caching every fresh output and input in a WeakMap grew an
+// old-space table that V8 counted toward its next mark-compact: 64 KiB
+// decompression averaged 1,169 MB/s at 106 mark-compacts per 2 s window
+// with the cache and 1,246 at 79 without (8 interleaved A/B runs,
+// docs/BENCHMARKS.md).
+const sharedBase = new WeakMap<SharedArrayBuffer, number>();
+
+/** Base address of `buffer` (user VAs are < 2^47, exact in a double). */
+function baseAddress(buffer: ArrayBuffer | SharedArrayBuffer): number {
+  const native = getNative();
+  const base = native.arrayBufferAddress(buffer);
+  if (base !== undefined) return base;
+  let shared = sharedBase.get(buffer as SharedArrayBuffer);
+  if (shared === undefined) {
+    shared = Number(native.addressOf(new Uint8Array(buffer)));
+    sharedBase.set(buffer as SharedArrayBuffer, shared);
+  }
+  return shared;
+}
 
 /**
  * Virtual address of the first byte of `value` (including its byteOffset),
@@ -134,14 +153,7 @@ export function addressOf(value: unknown, name = 'buffer'): number {
   const view = value as BufferInput;
   const buffer = backingOf(view);
   if (length === 0) return 0;
-  let base = baseCache.get(buffer);
-  if (base === undefined) {
-    // The addon takes ArrayBuffer or views; a SharedArrayBuffer goes through a view.
-    const target = types.isArrayBuffer(buffer) ? buffer : new Uint8Array(buffer);
-    base = Number(getNative().addressOf(target));
-    baseCache.set(buffer, base);
-  }
-  return base + byteOffsetOf(view);
+  return baseAddress(buffer) + byteOffsetOf(view);
 }
 
 /**

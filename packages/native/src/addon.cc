@@ -24,6 +24,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   }
   exports.Set("abi", MakeAbiObject(env));
   exports.Set("addressOf", Napi::Function::New(env, AddressOf, "addressOf"));
+  exports.Set("arrayBufferAddress", Napi::Function::New(env, ArrayBufferAddress, "arrayBufferAddress"));
   exports.Set("availableCpus", Napi::Function::New(env, AvailableCpus, "availableCpus"));
   exports.Set("resources", Napi::Function::New(env, ResourcesSnapshot, "resources"));
   exports.Set("SoftDevice", data->device_ctor.Value());

@@ -49,6 +49,20 @@ Napi::Value AddressOf(const Napi::CallbackInfo& info) {
   return Napi::BigInt::New(env, uint64_t(reinterpret_cast<uintptr_t>(data)));
 }
 
+// The base address of a (non-shared) ArrayBuffer as a Number, or undefined
+// for anything else: one N-API call and no BigInt. core calls it per
+// request instead of caching addresses in a WeakMap: an entry per fresh
+// buffer grew an old-space table that V8 counted toward its next
+// mark-compact, which cost more than this lookup. User VAs are below 2^47,
+// exact in a double. A detached buffer gives 0 (core refuses those first).
+Napi::Value ArrayBufferAddress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* data = nullptr;
+  size_t length = 0;
+  if (info.Length() < 1 || napi_get_arraybuffer_info(env, info[0], &data, &length) != napi_ok) return env.Undefined();
+  return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(data)));
+}
+
 Napi::Value AvailableCpus(const Napi::CallbackInfo& info) {
   cpu_set_t set;
   CPU_ZERO(&set);

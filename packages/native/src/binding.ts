@@ -167,6 +167,12 @@ export interface NativeBinding {
    * Throws a TypeError for a detached buffer.
    */
   addressOf(view: ArrayBufferView | ArrayBuffer): bigint;
+  /**
+   * Base address of a non-shared ArrayBuffer as a number (0 when detached);
+   * undefined for anything else (a SharedArrayBuffer included). The cheap
+   * per-request form of {@link addressOf}.
+   */
+  arrayBufferAddress(buffer: unknown): number | undefined;
   /** Number of CPUs the process may run on (sched_getaffinity). */
   availableCpus(): number;
   readonly SoftDevice: SoftDeviceConstructor;

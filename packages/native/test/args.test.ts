@@ -35,6 +35,24 @@ describe('addressOf', () => {
   });
 });
 
+describe('arrayBufferAddress', () => {
+  it("is addressOf's base address as a number, for non-shared ArrayBuffers only", () => {
+    const ab = new ArrayBuffer(64);
+    expect(native.arrayBufferAddress(ab)).toBe(Number(addressOf(ab)));
+    const buf = Buffer.alloc(100);
+    expect(native.arrayBufferAddress(buf.buffer)).toBe(Number(addressOf(buf)) - buf.byteOffset);
+    for (const other of [undefined, null, 1, 'x', {}, [], new Uint8Array(4), new SharedArrayBuffer(4)]) {
+      expect(native.arrayBufferAddress(other)).toBeUndefined();
+    }
+  });
+
+  it('gives 0 for a detached buffer (callers refuse those before asking)', () => {
+    const ab = new ArrayBuffer(8);
+    structuredClone(ab, { transfer: [ab] });
+    expect(native.arrayBufferAddress(ab)).toBe(0);
+  });
+});
+
 describe('misc exports', () => {
   it('availableCpus, resources, path', () => {
     expect(native.availableCpus()).toBeGreaterThanOrEqual(1);

@@ -243,6 +243,8 @@ class MockDevice {
 export const native = {
   abi: { api: 'wd_soft_v1', sizes: SIZES, offsets: OFFSETS, constants: CONSTANTS, errno: ERRNO },
   addressOf,
+  arrayBufferAddress: (buffer: unknown): number | undefined =>
+    buffer instanceof ArrayBuffer ? Number(addressOf(buffer)) : undefined,
   availableCpus: () => 2,
   SoftDevice: MockDevice,
   resources: () => ({ devices: mockState.devices, queues: mockState.queues, threads: 0, fds: 0 }),
