@@ -2,7 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
-import type { ZipFormat } from '../src/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { createContext } from '@warpdrive/core';
+import zip, { type ZipFormat } from '../src/index.js';
+
+/** A context with the zip plugin on the default (soft) device. */
+export const openZip = () => createContext({ plugins: [zip()] });
+export type ZipContext = Awaited<ReturnType<typeof openZip>>;
+
+/** Opens one context before a test file's tests (handed to `set`) and closes it after them. */
+export function fileContext(set: (ctx: ZipContext) => void): void {
+  let ctx: ZipContext | undefined;
+  beforeAll(async () => {
+    ctx = await openZip();
+    set(ctx);
+  });
+  afterAll(() => ctx?.close());
+}
 
 export const FORMATS: readonly ZipFormat[] = ['deflate', 'zlib', 'gzip'];
 export const LEVELS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;

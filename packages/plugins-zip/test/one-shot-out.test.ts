@@ -1,18 +1,12 @@
 // compress/decompress(data, { out }): one-shot calls into the caller's memory.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
-import { createContext, WarpdriveError } from '@warpdrive/core';
-import zip from '../src/index.js';
-import { FORMATS, nodeCompress, nodeDecompress, realText } from './helpers.js';
+import { WarpdriveError } from '@warpdrive/core';
+import { fileContext, FORMATS, nodeCompress, nodeDecompress, openZip, realText, type ZipContext } from './helpers.js';
 
-type Ctx = Awaited<ReturnType<typeof open>>;
-const open = () => createContext({ plugins: [zip()] });
-let ctx: Ctx;
-beforeAll(async () => {
-  ctx = await open();
-});
-afterAll(() => ctx.close());
+let ctx: ZipContext;
+fileContext((c) => (ctx = c));
 
 const code = async (p: Promise<unknown> | (() => unknown)): Promise<string | undefined> => {
   try {
@@ -179,7 +173,7 @@ describe('decompress into options.out', () => {
   });
 
   it('ctx.close() with requests into out in flight: they finish, and out is not written after its promise settled', async () => {
-    const own = await open();
+    const own = await openZip();
     const big = realText(4 << 20);
     const outs = Array.from({ length: 3 }, () => Buffer.alloc(big.length + 4096));
     // a snapshot of each out at the moment its promise settles

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createContext } from '@warpdrive/core';
 import zip from '../src/index.js';
-import { FORMATS, LEVELS, nodeCompress, nodeDecompress, realText, samples } from './helpers.js';
+import { FORMATS, fileContext, LEVELS, nodeCompress, nodeDecompress, openZip, realText, samples, type ZipContext } from './helpers.js';
 
-type Ctx = Awaited<ReturnType<typeof open>>;
-const open = () => createContext({ plugins: [zip()] });
-let ctx: Ctx;
-beforeAll(async () => {
-  ctx = await open();
-});
-afterAll(() => ctx.close());
+let ctx: ZipContext;
+fileContext((c) => (ctx = c));
 
 describe('one-shot round trips: every format × level × size', () => {
   const data = samples();
@@ -72,7 +67,7 @@ describe('one-shot round trips: every format × level × size', () => {
   });
 
   it('stats show the queue path for async and the inline path for sync requests', async () => {
-    const c2 = await createContext({ plugins: [zip()] });
+    const c2 = await openZip();
     try {
       await c2.compress(Buffer.from('abc'));
       c2.compressSync(Buffer.from('abc'));

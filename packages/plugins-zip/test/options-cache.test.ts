@@ -1,19 +1,14 @@
 // One-shot options cached by value (src/options-cache.ts): a fresh options
 // literal per request is validated like any other, and the cache never
 // lets an invalid value through or mixes up two combinations.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
-import { createContext, WarpdriveError } from '@warpdrive/core';
-import zip, { type ZipLevel } from '../src/index.js';
-import { realText } from './helpers.js';
+import { WarpdriveError } from '@warpdrive/core';
+import type { ZipLevel } from '../src/index.js';
+import { fileContext, realText, type ZipContext } from './helpers.js';
 
-type Ctx = Awaited<ReturnType<typeof open>>;
-const open = () => createContext({ plugins: [zip()] });
-let ctx: Ctx;
-beforeAll(async () => {
-  ctx = await open();
-});
-afterAll(() => ctx.close());
+let ctx: ZipContext;
+fileContext((c) => (ctx = c));
 
 const text = realText(3000);
 const gz = zlib.gzipSync(text);
