@@ -49,8 +49,9 @@ Napi::Value AddressOf(const Napi::CallbackInfo& info) {
   return Napi::BigInt::New(env, uint64_t(reinterpret_cast<uintptr_t>(data)));
 }
 
-// The base address of a (non-shared) ArrayBuffer as a Number, or undefined
-// for anything else: one N-API call and no BigInt. core calls it per
+// The base address of an ArrayBuffer as a Number, or undefined for anything
+// else (a SharedArrayBuffer is read where Node-API accepts one: Node 22+):
+// one N-API call and no BigInt. core calls it per
 // request instead of caching addresses in a WeakMap: an entry per fresh
 // buffer grew an old-space table that V8 counted toward its next
 // mark-compact, which cost more than this lookup. User VAs are below 2^47,

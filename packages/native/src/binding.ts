@@ -168,9 +168,10 @@ export interface NativeBinding {
    */
   addressOf(view: ArrayBufferView | ArrayBuffer): bigint;
   /**
-   * Base address of a non-shared ArrayBuffer as a number (0 when detached);
-   * undefined for anything else (a SharedArrayBuffer included). The cheap
-   * per-request form of {@link addressOf}.
+   * Base address of an ArrayBuffer as a number (0 when detached); undefined
+   * for anything else. A SharedArrayBuffer gives its address on Node
+   * versions whose Node-API reads them (22+) and undefined on Node 20. The
+   * cheap per-request form of {@link addressOf}.
    */
   arrayBufferAddress(buffer: unknown): number | undefined;
   /** Number of CPUs the process may run on (sched_getaffinity). */

@@ -41,9 +41,15 @@ describe('arrayBufferAddress', () => {
     expect(native.arrayBufferAddress(ab)).toBe(Number(addressOf(ab)));
     const buf = Buffer.alloc(100);
     expect(native.arrayBufferAddress(buf.buffer)).toBe(Number(addressOf(buf)) - buf.byteOffset);
-    for (const other of [undefined, null, 1, 'x', {}, [], new Uint8Array(4), new SharedArrayBuffer(4)]) {
+    for (const other of [undefined, null, 1, 'x', {}, [], new Uint8Array(4)]) {
       expect(native.arrayBufferAddress(other)).toBeUndefined();
     }
+  });
+
+  it("gives a SharedArrayBuffer's own address where Node-API reads them (Node 22+), else undefined", () => {
+    const sab = new SharedArrayBuffer(16);
+    const base = native.arrayBufferAddress(sab);
+    if (base !== undefined) expect(base).toBe(Number(addressOf(new Uint8Array(sab))));
   });
 
   it('gives 0 for a detached buffer (callers refuse those before asking)', () => {
