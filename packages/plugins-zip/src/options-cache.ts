@@ -66,6 +66,7 @@ export class ValueCache<P> {
     if (options === null || typeof options !== 'object' || Object.getPrototypeOf(options) !== Object.prototype) return undefined;
     const value: Record<string, unknown> = {};
     let key = '';
+    let count = 0;
     for (const name in options) {
       const index = this.fields.indexOf(name);
       if (index < 0) return undefined;
@@ -74,7 +75,12 @@ export class ValueCache<P> {
       if (part === undefined) return undefined;
       value[name] = field;
       key += `${index}${part}`;
+      count++;
     }
+    // zod reads non-enumerable fields too (a hidden maxOutputLength must
+    // still cap the output): an object with own keys for…in skipped is
+    // parsed as it is
+    if (Reflect.ownKeys(options).length !== count) return undefined;
     return { key, value };
   }
 }

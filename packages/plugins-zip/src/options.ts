@@ -33,7 +33,7 @@ function check<T>(expected: string, test: (v: unknown) => boolean) {
 
 const LEVEL_NAMES = { fastest: 1, default: 6, best: 9 } as const;
 const isLevel = (v: unknown): boolean =>
-  (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 9) || (typeof v === 'string' && v in LEVEL_NAMES);
+  (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 9) || (typeof v === 'string' && Object.hasOwn(LEVEL_NAMES, v));
 const isLatin1NoNul = (v: unknown): boolean => typeof v === 'string' && !/[\u0000\u0100-\uffff]/.test(v) && v.length <= 65535;
 
 const formatSchema = check<ZipFormat>("one of 'deflate', 'zlib', 'gzip'", (v) => v === 'deflate' || v === 'zlib' || v === 'gzip');

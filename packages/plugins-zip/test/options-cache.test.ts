@@ -73,6 +73,18 @@ describe('one-shot options cached by their values', () => {
     }
   });
 
+  it('a non-enumerable field still counts: a hidden maxOutputLength caps the output', () => {
+    expect(ctx.decompressSync(gz, { format: 'gzip' }).equals(text)).toBe(true); // { format: 'gzip' } is cached
+    const hidden = Object.defineProperty({ format: 'gzip' as const }, 'maxOutputLength', { value: 10, enumerable: false });
+    expect(rejection(() => ctx.decompressSync(gz, hidden)).code).toBe('ERR_OUTPUT_LIMIT');
+  });
+
+  it("level names are the three presets, not Object.prototype's keys", () => {
+    for (const level of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(rejection(() => ctx.compressSync(text, { level: level as 'best' })).message).toContain('options.level');
+    }
+  });
+
   it('objects that are not plain, or carry other keys, are validated as they are', async () => {
     class Options {
       format = 'gzip' as const;
