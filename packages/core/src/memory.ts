@@ -115,7 +115,8 @@ export function requireBytes(length: number, min: number, name: string): void {
 }
 
 // Base addresses of SharedArrayBuffers where the addon reads them through a
-// view (Node 20's Node-API has no arrayBufferAddress for them).
+// view (Node 20's napi_get_arraybuffer_info rejects SharedArrayBuffers, so
+// arrayBufferAddress answers undefined for them there).
 // They are long-lived and few; backing stores never move in V8. An
 // ArrayBuffer's address is read per call instead (arrayBufferAddress, one
 // N-API call): caching every fresh output and input in a WeakMap grew an

@@ -52,7 +52,7 @@ export class OutputPool {
   trim(region: Buffer, keep: number): void {
     const start = region.byteOffset - this.slab.byteOffset;
     if (region.buffer === this.slab.buffer && start + aligned(region.length) === this.used) {
-      this.used = start + aligned(keep);
+      this.used = start + aligned(Math.min(keep, region.length));
     }
   }
 }
