@@ -8,75 +8,12 @@
  * property may shadow those, and the device trusts whatever length the SQE
  * carries, so a lying `byteLength` would turn into a write past the buffer.
  */
-import { types } from 'node:util';
 import { WarpdriveError } from './errors.js';
 import { getNative } from './native.js';
+import { describeValue } from './kit/describe.js';
+import { backingOf, isBufferInput, isDetached, isResizable, lengthOf, offsetOf, type BufferInput } from './kit/intrinsics.js';
 
-/** Anything whose memory a descriptor may reference. */
-export type BufferInput = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
-
-type Getter<T> = (this: unknown) => T;
-function getter<T>(proto: object, key: string): Getter<T> {
-  return Object.getOwnPropertyDescriptor(proto, key)!.get as Getter<T>;
-}
-const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
-const taBuffer = getter<ArrayBuffer | SharedArrayBuffer>(typedArrayProto, 'buffer');
-const taByteOffset = getter<number>(typedArrayProto, 'byteOffset');
-const taByteLength = getter<number>(typedArrayProto, 'byteLength');
-const dvBuffer = getter<ArrayBuffer | SharedArrayBuffer>(DataView.prototype, 'buffer');
-const dvByteOffset = getter<number>(DataView.prototype, 'byteOffset');
-const dvByteLength = getter<number>(DataView.prototype, 'byteLength');
-const abByteLength = getter<number>(ArrayBuffer.prototype, 'byteLength');
-const sabByteLength =
-  typeof SharedArrayBuffer === 'function' ? getter<number>(SharedArrayBuffer.prototype, 'byteLength') : abByteLength;
-const detachedGetter = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')?.get as Getter<boolean> | undefined;
-const abResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get as Getter<boolean> | undefined;
-
-/** The ArrayBuffer/SharedArrayBuffer behind `value` (itself if it is one). */
-function backingOf(value: BufferInput): ArrayBuffer | SharedArrayBuffer {
-  if (types.isTypedArray(value)) return taBuffer.call(value);
-  if (types.isDataView(value)) return dvBuffer.call(value);
-  return value as ArrayBuffer | SharedArrayBuffer;
-}
-
-function byteOffsetOf(value: BufferInput): number {
-  if (types.isTypedArray(value)) return taByteOffset.call(value);
-  if (types.isDataView(value)) return dvByteOffset.call(value);
-  return 0;
-}
-
-function byteLengthOf(value: BufferInput): number {
-  if (types.isTypedArray(value)) return taByteLength.call(value);
-  if (types.isDataView(value)) return dvByteLength.call(value);
-  return types.isSharedArrayBuffer(value) ? sabByteLength.call(value) : abByteLength.call(value);
-}
-
-/**
- * True if `buffer` has been detached (transferred). Uses
- * `ArrayBuffer.prototype.detached` where the runtime has it, else the fact
- * that a detached buffer has byteLength 0 and cannot back a new view.
- */
-export function isDetached(buffer: ArrayBuffer | SharedArrayBuffer): boolean {
-  if (!types.isArrayBuffer(buffer)) return false; // SharedArrayBuffers cannot be detached
-  if (abByteLength.call(buffer) !== 0) return false;
-  if (detachedGetter !== undefined) return detachedGetter.call(buffer);
-  try {
-    new Uint8Array(buffer);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  return typeof value;
-}
-
-function isBufferSource(value: unknown): value is BufferInput {
-  return types.isArrayBufferView(value) || types.isAnyArrayBuffer(value);
-}
+export { isDetached, type BufferInput };
 
 /**
  * Byte length of `value` after checking that it is a live buffer.
@@ -87,10 +24,10 @@ function isBufferSource(value: unknown): value is BufferInput {
  *   ArrayBufferView/ArrayBuffer; `ERR_BUFFER_DETACHED` if it was transferred
  */
 export function checkedByteLength(value: unknown, name: string): number {
-  if (!isBufferSource(value)) {
+  if (!isBufferInput(value)) {
     throw new WarpdriveError(
       'ERR_INVALID_ARGUMENT',
-      `\`${name}\` must be a Buffer, TypedArray, DataView or ArrayBuffer, got ${describe(value)}`,
+      `\`${name}\` must be a Buffer, TypedArray, DataView or ArrayBuffer, got ${describeValue(value)}`,
       { details: { argument: name } },
     );
   }
@@ -99,7 +36,7 @@ export function checkedByteLength(value: unknown, name: string): number {
       details: { argument: name },
     });
   }
-  return byteLengthOf(value);
+  return lengthOf(value);
 }
 
 /**
@@ -155,7 +92,7 @@ export function addressOf(value: unknown, name = 'buffer'): number {
   const view = value as BufferInput;
   const buffer = backingOf(view);
   if (length === 0) return 0;
-  return baseAddress(buffer) + byteOffsetOf(view);
+  return baseAddress(buffer) + offsetOf(view);
 }
 
 /**
@@ -172,7 +109,7 @@ export function addressOf(value: unknown, name = 'buffer'): number {
 export function pinnableAddress(value: unknown, name = 'buffer'): number {
   const address = addressOf(value, name);
   const buffer = backingOf(value as BufferInput);
-  if (abResizable !== undefined && types.isArrayBuffer(buffer) && abResizable.call(buffer)) {
+  if (isResizable(buffer)) {
     throw new WarpdriveError(
       'ERR_INVALID_ARGUMENT',
       `\`${name}\` is backed by a resizable ArrayBuffer, which could shrink while the device uses it; use a fixed-length buffer`,
