@@ -5,11 +5,13 @@
  * the third-party range.
  */
 import { fileURLToPath } from 'node:url';
-import { WarpdriveError, definePlugin, type Cqe, type PinFn, type Plugin, type SqeWriter } from '@warpdrive/core';
+import { definePlugin, type Cqe, type PinFn, type Plugin, type SqeWriter } from '@warpdrive/core';
+import { argumentError, elementsOf, lengthOf, typedArrayName, viewOf } from '@warpdrive/core/plugin-kit';
 
 /** Opcode of the histogram operation (third-party range 0xe0–0xff). */
 export const HISTOGRAM_OPCODE = 0xe0;
-const TABLE_BYTES = 256 * 4;
+const TABLE_ENTRIES = 256;
+const TABLE_BYTES = TABLE_ENTRIES * 4;
 
 /** Methods this plugin adds to a context. */
 export interface HistogramMethods {
@@ -23,24 +25,33 @@ export interface HistogramMethods {
   histogram(data: ArrayBufferView | ArrayBuffer, out?: Uint32Array): Promise<Uint32Array>;
 }
 
+/**
+ * A request holds only views the kit made: whatever the caller's objects
+ * say about their own length later, the SQE carries the true one.
+ */
 interface HistogramRequest {
-  readonly data: ArrayBufferView | ArrayBuffer;
+  readonly data: Uint8Array;
+  readonly table: Uint8Array;
   readonly out: Uint32Array;
+}
+
+/** Check the caller's arguments once, when the request is made. */
+function histogramRequest(data: unknown, out: unknown): HistogramRequest {
+  if (typedArrayName(out) !== 'Uint32Array') {
+    throw argumentError('out', '`out` must be a Uint32Array');
+  }
+  const entries = elementsOf(out as Uint32Array);
+  if (entries < TABLE_ENTRIES) {
+    throw argumentError('out', `\`out\` must have at least ${TABLE_ENTRIES} entries, got ${entries}`, 'ERR_BUFFER_TOO_SMALL');
+  }
+  return { data: viewOf(data, 'data'), table: viewOf(out, 'out'), out: out as Uint32Array };
 }
 
 const wdSoftV1 = {
   prep(sqe: SqeWriter, request: HistogramRequest, pin: PinFn): void {
-    if (!(request.out instanceof Uint32Array)) {
-      throw new WarpdriveError('ERR_INVALID_ARGUMENT', '`out` must be a Uint32Array', { details: { argument: 'out' } });
-    }
-    if (request.out.byteLength < TABLE_BYTES) {
-      throw new WarpdriveError('ERR_BUFFER_TOO_SMALL', `\`out\` must have at least 256 entries, got ${request.out.length}`, {
-        details: { argument: 'out' },
-      });
-    }
-    const src = pin(request.data, 'data');
-    const srcLen = request.data.byteLength;
-    sqe.opcode(HISTOGRAM_OPCODE).srcAddr(src).srcLen(srcLen).dstAddr(pin(request.out, 'out')).dstLen(TABLE_BYTES);
+    const src = pin(request.data, 'data', 'read');
+    const srcLen = lengthOf(request.data);
+    sqe.opcode(HISTOGRAM_OPCODE).srcAddr(src).srcLen(srcLen).dstAddr(pin(request.table, 'out', 'write')).dstLen(TABLE_BYTES);
   },
   complete(_cqe: Cqe, request: HistogramRequest): Uint32Array {
     return request.out;
@@ -62,7 +73,7 @@ export default function histogram(): Plugin<HistogramMethods> {
       },
     ],
     extend: (ctx) => ({
-      histogram: (data, out = new Uint32Array(256)) => ctx.run<Uint32Array>('histogram', { data, out }),
+      histogram: async (data, out = new Uint32Array(TABLE_ENTRIES)) => ctx.run<Uint32Array>('histogram', histogramRequest(data, out)),
     }),
   });
 }

@@ -52,4 +52,35 @@ describe('third-party histogram plugin', () => {
     expect(isWarpdriveError(err) && err.code).toBe('ERR_INVALID_ARGUMENT');
     expect((err as Error).message).toMatch(/data/);
   });
+
+  it('counts the true bytes of a view whose byteLength, byteOffset and buffer lie', async () => {
+    const backing = randomBytes(64);
+    const view = new Uint8Array(backing.buffer, backing.byteOffset + 8, 16);
+    Object.defineProperty(view, 'byteLength', { value: 1 << 20 });
+    Object.defineProperty(view, 'byteOffset', { value: 0 });
+    Object.defineProperty(view, 'buffer', { value: new ArrayBuffer(1 << 20) });
+    expect(await ctx.histogram(view)).toEqual(reference(backing.subarray(8, 24)));
+  });
+
+  it('fills only the true 256 entries of a table that claims to be larger, and refuses a short one that claims enough', async () => {
+    const out = new Uint32Array(256);
+    Object.defineProperty(out, 'byteLength', { value: 1 << 20 });
+    Object.defineProperty(out, 'length', { value: 1 << 18 });
+    const data = Buffer.from('abc');
+    expect((await ctx.histogram(data, out))[0x61]).toBe(1);
+    const short = new Uint32Array(8);
+    Object.defineProperty(short, 'length', { value: 256 });
+    Object.defineProperty(short, 'byteLength', { value: 1024 });
+    const err = await ctx.histogram(data, short).catch((e: unknown) => e);
+    expect(isWarpdriveError(err) && err.code).toBe('ERR_BUFFER_TOO_SMALL');
+  });
+
+  it('refuses a Proxy around a typed array and a detached buffer with typed errors', async () => {
+    const proxied = await ctx.histogram(new Proxy(new Uint8Array(4), {}) as Uint8Array).catch((e: unknown) => e);
+    expect(isWarpdriveError(proxied) && proxied.code).toBe('ERR_INVALID_ARGUMENT');
+    const gone = new Uint8Array(16);
+    structuredClone(gone.buffer, { transfer: [gone.buffer] });
+    const detached = await ctx.histogram(gone).catch((e: unknown) => e);
+    expect(isWarpdriveError(detached) && detached.code).toBe('ERR_BUFFER_DETACHED');
+  });
 });

@@ -14,6 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WarpdriveError } from '@warpdrive/core';
+import { lengthOf } from '@warpdrive/core/plugin-kit';
 import type { CommandIo } from './command.js';
 
 /** The input: a file or stdin; a file that cannot be opened is a typed error. */
@@ -138,8 +139,8 @@ export class HoldTail extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    const all = this.tail.length === 0 ? chunk : Buffer.concat([this.tail, chunk]);
-    const pass = all.length - this.n;
+    const all = lengthOf(this.tail) === 0 ? chunk : Buffer.concat([this.tail, chunk]);
+    const pass = lengthOf(all) - this.n;
     if (pass > 0) {
       this.tail = Buffer.from(all.subarray(pass)); // a copy: `all` may be a large chunk
       callback(null, all.subarray(0, pass));
@@ -150,7 +151,7 @@ export class HoldTail extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.tail.length < this.n) {
+    if (lengthOf(this.tail) < this.n) {
       callback(new WarpdriveError('ERR_INVALID_ARGUMENT', `the input is shorter than the ${this.n}-byte tag`, { details: { argument: 'IN' } }));
       return;
     }

@@ -9,6 +9,7 @@ import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { lengthOf } from '@warpdrive/core/plugin-kit';
 import { UsageError, type CommandIo } from './command.js';
 
 /** Parsed common options. */
@@ -84,7 +85,7 @@ function progressMeter(label: string, total: number | undefined, stderr: NodeJS.
   };
   const meter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      seen += chunk.length;
+      seen += lengthOf(chunk);
       const now = Date.now();
       if (now - last >= 100) {
         last = now;

@@ -13,6 +13,7 @@
  * out, so no buffer sits at offset 0 (the no-SVA spelling of NULL).
  */
 import { WarpdriveError } from './errors.js';
+import { FastBuffer, backingOf, isBufferInput, lengthOf, offsetOf, type BufferInput } from './kit/intrinsics.js';
 
 const ALIGN = 64;
 
@@ -116,7 +117,7 @@ export class DataRegion {
     }
     this.userExtents.set(offset, size);
     this.userBytes += roundUp(size);
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + offset, size);
+    return new FastBuffer(backingOf(this.bytes), offsetOf(this.bytes) + offset, size);
   }
 
   /**
@@ -127,9 +128,9 @@ export class DataRegion {
    *   buffer of this region (or is a sub-view of one)
    */
   freeBuffer(buffer: Buffer): void {
-    const offset = this.offsetOf(buffer);
+    const offset = isBufferInput(buffer) ? this.offsetOf(buffer) : -1;
     const size = offset < 0 ? undefined : this.userExtents.get(offset);
-    if (size === undefined || size !== buffer.byteLength) {
+    if (size === undefined || size !== lengthOf(buffer)) {
       throw new WarpdriveError('ERR_INVALID_ARGUMENT', '`buffer` must be a live buffer returned by allocBuffer() of this queue', { details: { argument: 'buffer' } });
     }
     this.userExtents.delete(offset);
@@ -138,9 +139,9 @@ export class DataRegion {
   }
 
   /** Offset of `view` inside the region, or -1 if it is not region memory. */
-  offsetOf(view: ArrayBufferView): number {
-    if (view.buffer !== this.bytes.buffer) return -1;
-    const offset = view.byteOffset - this.bytes.byteOffset;
-    return offset >= 0 && offset + view.byteLength <= this.size ? offset : -1;
+  offsetOf(view: BufferInput): number {
+    if (backingOf(view) !== backingOf(this.bytes)) return -1;
+    const offset = offsetOf(view) - offsetOf(this.bytes);
+    return offset >= 0 && offset + lengthOf(view) <= this.size ? offset : -1;
   }
 }

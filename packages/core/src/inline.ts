@@ -11,6 +11,7 @@ import type { SoftDevice } from '@warpdrive/native';
 import { CQE_STATUS, SIZES } from './abi.js';
 import { Cqe } from './cqe.js';
 import { errorFromStatus } from './errors.js';
+import { backingOf } from './kit/intrinsics.js';
 import { addressOf } from './memory.js';
 import type { PinFn } from './plugin.js';
 import type { BoundOperation } from './registry.js';
@@ -30,9 +31,9 @@ export interface InlineStats {
 class Scratch {
   readonly sqeBytes = new Uint8Array(SIZES.wd_sqe);
   readonly cqeBytes = new Uint8Array(SIZES.wd_cqe);
-  readonly sqe = new SqeWriter(this.sqeBytes, new Uint32Array(this.sqeBytes.buffer), 0, 0);
-  readonly cqeI32 = new Int32Array(this.cqeBytes.buffer);
-  readonly cqe = new Cqe(new Uint32Array(this.cqeBytes.buffer), this.cqeI32);
+  readonly sqe = new SqeWriter(this.sqeBytes, new Uint32Array(backingOf(this.sqeBytes)), 0, 0);
+  readonly cqeI32 = new Int32Array(backingOf(this.cqeBytes));
+  readonly cqe = new Cqe(new Uint32Array(backingOf(this.cqeBytes)), this.cqeI32);
 }
 
 /** Executes operations synchronously through `SoftDevice.execute`. */

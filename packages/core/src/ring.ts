@@ -8,6 +8,7 @@
  */
 import { CONSTANTS, OFFSETS, SIZES } from './abi.js';
 import { WarpdriveError } from './errors.js';
+import { backingOf, lengthOf } from './kit/intrinsics.js';
 
 /** Where everything lives in one ring region, in bytes from its start. */
 export interface RingLayout {
@@ -51,8 +52,8 @@ function isPowerOfTwo(n: number): boolean {
  *   size, depth, offset or a region too small for what the header claims
  */
 export function readRingLayout(ring: ArrayBuffer): RingLayout {
-  if (ring.byteLength < SIZES.wd_ring_info) {
-    throw layoutError(`region is ${ring.byteLength} bytes, smaller than struct wd_ring_info (${SIZES.wd_ring_info})`);
+  if (lengthOf(ring) < SIZES.wd_ring_info) {
+    throw layoutError(`region is ${lengthOf(ring)} bytes, smaller than struct wd_ring_info (${SIZES.wd_ring_info})`);
   }
   const u32 = new Uint32Array(ring, 0, SIZES.wd_ring_info >>> 2);
   const field = (name: keyof typeof OFFSETS): number => u32[OFFSETS[name] >>> 2]!;
@@ -99,8 +100,8 @@ export function readRingLayout(ring: ArrayBuffer): RingLayout {
     dataOffset: u64Field(u32, OFFSETS['wd_ring_info.data_offset']),
     dataBytes: u64Field(u32, OFFSETS['wd_ring_info.data_bytes']),
   };
-  checkBounds(ring.byteLength, layout, u32);
-  checkDataRegion(ring.byteLength, layout);
+  checkBounds(lengthOf(ring), layout, u32);
+  checkDataRegion(lengthOf(ring), layout);
   return layout;
 }
 
@@ -143,7 +144,7 @@ function checkBounds(size: number, l: RingLayout, u32: Uint32Array): void {
   for (const [name, off] of [['sq.ring_mask', sqMaskOff], ['cq.ring_mask', cqMaskOff]] as const) {
     if (off % 4 !== 0 || off + 4 > size) throw layoutError(`${name} offset ${off} is misaligned or outside the region`);
   }
-  const region = new Uint32Array(u32.buffer);
+  const region = new Uint32Array(backingOf(u32));
   const sqMask = region[sqMaskOff >>> 2]!;
   const cqMask = region[cqMaskOff >>> 2]!;
   if (sqMask !== l.sqEntries - 1) throw layoutError(`sq ring_mask ${sqMask} does not match sq_entries ${l.sqEntries}`);
