@@ -6,17 +6,10 @@
 import { types } from 'node:util';
 import { typedArrayName, isDataView } from './intrinsics.js';
 
-/** e.g. `null`, `a string`, `Uint8Array`, `DataView`, `an array`, `Object`. */
+/** e.g. `null`, `string`, `number`, `Uint8Array`, `DataView`, `a Proxy`, `an array`, `Object`. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  const t = typeof value;
-  if (t === 'string') return 'a string';
-  if (t === 'number') return Number.isNaN(value) ? 'NaN' : `the number ${String(value)}`;
-  if (t === 'bigint') return 'a bigint';
-  if (t === 'boolean') return `${String(value)}`;
-  if (t === 'symbol') return 'a symbol';
-  if (t === 'function') return 'a function';
+  if (typeof value !== 'object') return typeof value; // 'string', 'number', 'function'…
   if (types.isProxy(value)) return 'a Proxy';
   const typed = typedArrayName(value);
   if (typed !== undefined) return typed;
