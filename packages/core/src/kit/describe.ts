@@ -6,7 +6,7 @@
 import { types } from 'node:util';
 import { typedArrayName, isDataView } from './intrinsics.js';
 
-/** e.g. `null`, `string`, `number`, `Uint8Array`, `DataView`, `a Proxy`, `an array`, `Object`. */
+/** e.g. `null`, `string`, `number`, `Uint8Array`, `DataView`, `a Proxy`, `Array`, `Object`. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value !== 'object') return typeof value; // 'string', 'number', 'function'…
@@ -14,7 +14,6 @@ export function describeValue(value: unknown): string {
   const typed = typedArrayName(value);
   if (typed !== undefined) return typed;
   if (isDataView(value)) return 'DataView';
-  if (Array.isArray(value)) return 'an array';
   try {
     const proto = Object.getPrototypeOf(value) as { constructor?: unknown } | null;
     if (proto === null) return 'a null-prototype object';
