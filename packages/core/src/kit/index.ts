@@ -42,3 +42,4 @@ export {
 } from './bytes.js';
 export { integerOption, ownField, ownOptions, snapshotArray, type OwnOptionsOptions } from './options.js';
 export { addressOf, pinnableAddress } from '../memory.js';
+export { hasInlinePath, isPinnedToQueue, kernelQueues, pinToOneQueue, runsInline } from './hosts.js';
