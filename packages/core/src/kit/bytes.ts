@@ -70,7 +70,9 @@ export function optionalViewOf(value: unknown, name: string, options?: ViewOfOpt
  */
 export function bufferOf(view: Uint8Array, start: number, end: number, name = 'out'): Buffer {
   const backing = backingOf(view);
-  if (end > lengthOf(view) || start > end) {
+  const length = lengthOf(view);
+  // (an empty range of a detached buffer too: no view of it can be made)
+  if (end > length || start > end || (length === 0 && isDetached(backing))) {
     if (isDetached(backing)) throw detachedError(name);
     throw argumentError(name, `\`${name}\` no longer holds bytes ${start}..${end} (its buffer shrank)`, 'ERR_BUFFER_DETACHED');
   }

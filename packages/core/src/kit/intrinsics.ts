@@ -75,17 +75,29 @@ export function backingOf(value: BufferInput): ArrayBuffer | SharedArrayBuffer {
   return value as ArrayBuffer | SharedArrayBuffer;
 }
 
-/** The view's offset into its backing buffer (0 for a buffer). */
+/**
+ * A DataView's getters throw once its buffer is detached or it is out of
+ * bounds (a resizable buffer shrank); a TypedArray's read 0 then: so do these.
+ */
+function dataViewField(get: Getter<number>, value: unknown): number {
+  try {
+    return get.call(value);
+  } catch {
+    return 0;
+  }
+}
+
+/** The view's offset into its backing buffer (0 for a buffer, and once detached or out of bounds). */
 export function offsetOf(value: BufferInput): number {
   if (taTag.call(value) !== undefined) return taByteOffset.call(value);
-  if (isView(value)) return dvByteOffset.call(value);
+  if (isView(value)) return dataViewField(dvByteOffset, value);
   return 0;
 }
 
 /** The true byte length of a buffer or view (0 once detached or out of bounds). */
 export function lengthOf(value: BufferInput): number {
   if (taTag.call(value) !== undefined) return taByteLength.call(value);
-  if (isView(value)) return dvByteLength.call(value);
+  if (isView(value)) return dataViewField(dvByteLength, value);
   return isSharedArrayBuffer(value) ? sabByteLength.call(value) : abByteLength.call(value);
 }
 
