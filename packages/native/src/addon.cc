@@ -5,6 +5,7 @@
 #include "abi_export.h"
 #include "addon_data.h"
 #include "address.h"
+#include "backing_hold.h"
 #include "soft_device.h"
 #include "soft_queue.h"
 #include "uacce_queue.h"
@@ -25,6 +26,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("abi", MakeAbiObject(env));
   exports.Set("addressOf", Napi::Function::New(env, AddressOf, "addressOf"));
   exports.Set("arrayBufferAddress", Napi::Function::New(env, ArrayBufferAddress, "arrayBufferAddress"));
+  exports.Set("createBackingHolds", Napi::Function::New(env, CreateBackingHolds, "createBackingHolds"));
+  exports.Set("holdsBackingStores", Napi::Boolean::New(env, HoldsBackingStores(env)));
   exports.Set("availableCpus", Napi::Function::New(env, AvailableCpus, "availableCpus"));
   exports.Set("resources", Napi::Function::New(env, ResourcesSnapshot, "resources"));
   exports.Set("SoftDevice", data->device_ctor.Value());

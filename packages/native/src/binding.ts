@@ -159,6 +159,33 @@ export interface SoftDeviceConstructor {
   new (options: SoftDeviceOptions): SoftDevice;
 }
 
+/**
+ * Per-queue holds on ArrayBuffer backing stores: what keeps the memory of
+ * a queued request's buffers alive until its CQE is reaped, whatever
+ * happens to the JS objects. Holding the ArrayBuffer object is not enough:
+ * `ab.transfer()` or `structuredClone(ab, { transfer: [ab] })` detaches it
+ * and moves its memory to a new ArrayBuffer, which V8 frees as soon as that
+ * one is collected. A hold is V8's own shared owner of the backing store.
+ * Use only on the thread (env) that created the table.
+ */
+export interface BackingHolds {
+  /** {@link NativeBinding.holdsBackingStores} when the table was made. */
+  readonly holding: boolean;
+  /**
+   * The base address of `buffer` as a Number, as
+   * {@link NativeBinding.arrayBufferAddress} gives it, after holding its
+   * backing store for `slot` (one N-API call for both). 0 and no hold for
+   * a detached or empty ArrayBuffer; undefined (no hold) for anything that
+   * is not an ArrayBuffer, a SharedArrayBuffer included (its memory lives
+   * while any agent references it). RangeError for a slot outside the table.
+   */
+  pin(buffer: ArrayBuffer, slot: number): number | undefined;
+  /** Drop every hold of `slot`: call once no engine can touch its memory (CQE reaped, or the queue quiescent). */
+  release(slot: number): void;
+  /** Holds of `slot` (tests). */
+  count(slot: number): number;
+}
+
 /** Everything the addon exports. */
 export interface NativeBinding {
   readonly abi: AbiLayout;
@@ -174,6 +201,22 @@ export interface NativeBinding {
    * cheap per-request form of {@link addressOf}.
    */
   arrayBufferAddress(buffer: unknown): number | undefined;
+  /**
+   * True if this process can keep ArrayBuffer backing stores alive
+   * ({@link BackingHolds}): node exports V8's
+   * `v8::ArrayBuffer::GetBackingStore` (Node 20, 22 and 24 on Linux do) and
+   * it passed the addon's load-time self-check. False on a host without the
+   * symbol (or with `WARPDRIVE_NO_BACKING_HOLD=1`): pins then only reference
+   * the JS objects, and a buffer detached while its request is in flight
+   * (`transfer()`, `structuredClone(…, { transfer })`) can be freed under
+   * the device.
+   */
+  readonly holdsBackingStores: boolean;
+  /**
+   * A table of backing-store holds with `slots` slots (1..65536), one per
+   * request a queue can have in flight. See {@link BackingHolds}.
+   */
+  createBackingHolds(slots: number): BackingHolds;
   /** Number of CPUs the process may run on (sched_getaffinity). */
   availableCpus(): number;
   readonly SoftDevice: SoftDeviceConstructor;

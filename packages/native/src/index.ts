@@ -11,6 +11,7 @@ import type { NativeBinding } from './binding.js';
 
 export type {
   AbiLayout,
+  BackingHolds,
   EngineInfo,
   NativeBinding,
   SoftDevice,
