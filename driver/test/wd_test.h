@@ -61,7 +61,7 @@ extern const char *wd_test_name;
 	}								\
 } while (0)
 
-/* Exit 77 if the device is absent (module not loaded). */
+/* Exit 77 if the device is absent (module not loaded); exit 1 if CI is set. */
 void wd_require_device(int dev);
 long wd_sysfs_long(int dev, const char *attr);
 int wd_sysfs_str(int dev, const char *attr, char *buf, size_t len);
@@ -71,6 +71,9 @@ int wd_queue_open(struct wdq *q, int dev, uint32_t sq_entries);
 int wd_queue_open_nostart(struct wdq *q, int dev, uint32_t sq_entries);
 /* Same with explicit SET_QP parameters (e.g. no-SVA), and no START_Q. */
 int wd_queue_open_params(struct wdq *q, int dev, struct wd_soft_qp_params *p);
+/* The two halves of wd_queue_open_params: open + SET_QP, then both mmaps. */
+int wd_queue_open_unmapped(struct wdq *q, int dev, struct wd_soft_qp_params *p);
+int wd_queue_map(struct wdq *q, int dev);
 int wd_queue_start(struct wdq *q);
 int wd_queue_use_kick(struct wdq *q);
 void wd_queue_close(struct wdq *q);

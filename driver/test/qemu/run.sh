@@ -18,6 +18,9 @@
 #   WD_SDK           1 (default): in the 1-vCPU boot, share the host root over
 #                    9p (read-only, tmpfs overlay) and run host node on the SDK's
 #                    kernel-device tests and perf (needs the built addon + core)
+#   CI               set: a skip anywhere (a C test's exit 77, an SDK test
+#                    skipped, the SDK stage not ready) counts as a failure, and
+#                    the guest gets WD_CI=1 so its tests fail instead of skipping
 set -Eeuo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -158,7 +161,7 @@ boot() {
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -nodefaults -display none \
 		-serial stdio -no-reboot -m 2G -smp "$2" -accel tcg "${share[@]}" \
 		-kernel "$VMLINUZ" -initrd "$3" \
-		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 WD_TAG=$1 WD_SDK=$sdk" \
+		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 WD_TAG=$1 WD_SDK=$sdk WD_CI=${CI:+1}" \
 		</dev/null | sed -u 's/\r$//' | tee "$CACHE/$1.log" || true
 }
 
@@ -182,7 +185,8 @@ score() {
 }
 
 # The SDK stage needs host node and the built addon + core (it runs them
-# from the shared host root); without them it is skipped, loudly.
+# from the shared host root); without them it is skipped, loudly (a failure
+# under CI: see main).
 sdk_ready() {
 	local f
 	for f in "$REPO/packages/native/build/Release/warpdrive_native.node" \
@@ -236,6 +240,10 @@ main() {
 		[ -f "$CACHE/$t.log" ] && { grep '^WDTEST sdk:.* FAIL' "$CACHE/$t.log" >&2 || true; }
 	done
 	log "total $((SECONDS - t0)) s"
+	if [ -n "${CI:-}" ] && [ "$SKIPPED" -gt 0 ]; then
+		log "CI is set: $SKIPPED skipped test(s) count as failures"
+		FAILED=$((FAILED + SKIPPED))
+	fi
 	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 	[ "$FAILED" -eq 0 ]
 }
