@@ -10,8 +10,9 @@
  * as single messages); the engine checks every field again.
  */
 import type { Cqe, OperationCodec, PinFn, SqeWriter } from '@warpdrive/core';
+import { lengthOf } from '@warpdrive/core/plugin-kit';
 import { BATCH_MAX, ENTRY } from './abi.js';
-import { prefix } from './args.js';
+import { prefix, stillHolds, wipe } from './args.js';
 import { batchError } from './batch.js';
 import { paramLength, releaseParam, setAad } from './codec.js';
 import { cryptoError, statusError } from './errors.js';
@@ -122,7 +123,7 @@ export function setEntry(words: Uint32Array, table: Uint8Array, i: number, srcLe
   words[w + W.DST_LEN] = dstLen;
   if (iv !== undefined) {
     table.set(iv, ivAt);
-    words[w + W.IV_LEN] = iv.byteLength; // resv0 (high half) stays 0
+    words[w + W.IV_LEN] = lengthOf(iv); // resv0 (high half) stays 0
   }
 }
 
@@ -135,16 +136,17 @@ function put64(words: Uint32Array, at: number, value: number): void {
 export function wipeOutputs(r: BatchRequest): void {
   const o = r.outputs;
   if (o.kind === 'packed') {
-    o.out.fill(0, 0, r.n * o.stride);
+    wipe(o.out, r.n * o.stride);
     return;
   }
-  for (let i = 0; i < r.n; i++) o.views[i]!.fill(0, 0, o.lengths[i]);
+  for (let i = 0; i < r.n; i++) wipe(o.views[i]!, o.lengths[i]!);
 }
 
 function prep(opcode: number) {
   return (sqe: SqeWriter, r: BatchRequest, pin: PinFn): void => {
     sqe.opcode(opcode);
-    if (r.aad !== undefined) setAad(r.param, pin(r.aad, 'aad', 'read'), r.aad.byteLength);
+    // pin() refuses a detached AAD; its length is read after that
+    if (r.aad !== undefined) setAad(r.param, pin(r.aad, 'aad', 'read'), lengthOf(r.aad));
     sqe.paramAddr(pin(r.param, 'param')).paramLen(paramLength(r.param));
     if (r.handle !== 0) sqe.ctxAddr(r.handle);
     // On a device without SVA pin() returns data-region offsets and core
@@ -153,12 +155,30 @@ function prep(opcode: number) {
     const table = pin(r.table, 'batch table', 'readwrite');
     const words = r.words;
     const o = r.outputs;
-    const out = o.kind === 'packed' ? pin(o.out, 'out', 'write') : 0;
-    const tags = r.tags === undefined ? 0 : pin(r.tags, 'tags', r.decrypt ? 'read' : 'write');
+    // Every buffer must still span the lengths its entry was written with: a
+    // request that waited for a slot ran after caller code, which may have
+    // detached (or shrunk) one since it was checked.
+    let out = 0;
+    if (o.kind === 'packed') {
+      stillHolds(o.out, r.n * o.stride, 'out');
+      out = pin(o.out, 'out', 'write');
+    }
+    let tags = 0;
+    if (r.tags !== undefined) {
+      stillHolds(r.tags, r.n * r.tagLen, 'options.tags');
+      tags = pin(r.tags, 'tags', r.decrypt ? 'read' : 'write');
+    }
     for (let i = 0, w = 0; i < r.n; i++, w += WORDS) {
-      const src = r.srcs[i]!;
-      if (src.byteLength > 0) put64(words, w + W.SRC, pin(src, 'messages', 'read'));
-      if (words[w + W.DST_LEN] !== 0) put64(words, w + W.DST, o.kind === 'packed' ? out + i * o.stride : pin(o.views[i]!, 'outs', 'write'));
+      const srcLen = words[w + W.SRC_LEN]!;
+      if (srcLen !== 0) {
+        stillHolds(r.srcs[i]!, srcLen, 'messages');
+        put64(words, w + W.SRC, pin(r.srcs[i]!, 'messages', 'read'));
+      }
+      const dstLen = words[w + W.DST_LEN]!;
+      if (dstLen !== 0) {
+        if (o.kind === 'each') stillHolds(o.views[i]!, dstLen, 'outs');
+        put64(words, w + W.DST, o.kind === 'packed' ? out + i * o.stride : pin(o.views[i]!, 'outs', 'write'));
+      }
       if (r.tags !== undefined) put64(words, w + W.TAG, tags + i * r.tagLen);
       if (r.ivAt !== undefined) put64(words, w + W.IV, table + r.ivAt[i]!);
     }
@@ -185,7 +205,7 @@ function complete(cqe: Cqe, r: BatchRequest): Buffer[] | Uint8Array {
     const o = r.outputs;
     const results = new Array<Buffer>(r.n);
     // never past the room the entry offered, whatever the device reports
-    for (let i = 0, w = W.PRODUCED; i < r.n; i++, w += WORDS) results[i] = prefix(o.views[i]!, Math.min(words[w]!, o.lengths[i]!));
+    for (let i = 0, w = W.PRODUCED; i < r.n; i++, w += WORDS) results[i] = prefix(o.views[i]!, Math.min(words[w]!, o.lengths[i]!), 'outs');
     return results;
   } finally {
     r.completed = true;

@@ -5,10 +5,14 @@
  * with one shared AAD, and its own output.
  */
 import { isWarpdriveError, WarpdriveError } from '@warpdrive/core';
+import { lengthOf, snapshotArray, viewOf } from '@warpdrive/core/plugin-kit';
 import { argError } from './errors.js';
-import { bytes } from './args.js';
 
-/** The columns of a batch, checked for shape (per-message values are checked as each message is encoded). */
+/**
+ * The columns of a batch: copies of the caller's arrays, each length and
+ * element read exactly once (per-message values are converted and checked
+ * from these copies, then used from the converted views).
+ */
 export interface BatchColumns {
   readonly messages: readonly unknown[];
   readonly ivs: readonly unknown[];
@@ -16,25 +20,26 @@ export interface BatchColumns {
 }
 
 function column(value: unknown, name: string, n: number): readonly unknown[] {
-  if (!Array.isArray(value)) throw argError(name, `\`${name}\` must be an array, got ${value === null ? 'null' : typeof value}`);
-  if (value.length !== n) throw argError(name, `\`${name}\` must have one entry per message (${n}), got ${value.length}`);
-  return value;
+  const list = snapshotArray(value, name);
+  if (list.length !== n) throw argError(name, `\`${name}\` must have one entry per message (${n}), got ${list.length}`);
+  return list;
 }
 
-/** Check the arrays of a batch: `messages`, `options.ivs`, optional `options.outs`. */
-export function batchColumns(messages: unknown, o: Record<string, unknown>): BatchColumns {
-  if (!Array.isArray(messages)) throw argError('messages', `\`messages\` must be an array, got ${messages === null ? 'null' : typeof messages}`);
-  const n = messages.length;
-  return { messages, ivs: column(o.ivs, 'options.ivs', n), outs: o.outs === undefined ? undefined : column(o.outs, 'options.outs', n) };
+/** Snapshot the arrays of a batch: `messages`, `options.ivs`, optional `options.outs`. */
+export function batchColumns(messages: unknown, o: { readonly ivs: unknown; readonly outs: unknown }): BatchColumns {
+  const list = snapshotArray(messages, 'messages');
+  const n = list.length;
+  return { messages: list, ivs: column(o.ivs, 'options.ivs', n), outs: o.outs === undefined ? undefined : column(o.outs, 'options.outs', n) };
 }
 
 /**
  * Refuse an IV used twice in one encryption batch: under one key a
  * repeated GCM or CTR IV repeats the keystream (and for GCM exposes the
  * authentication key). Only the batch itself is checked; IVs across calls
- * are the caller's to keep unique.
+ * are the caller's to keep unique. `ivs` are the converted views the batch
+ * will send: what is checked here is what the engine reads.
  */
-export function checkUniqueIvs(ivs: readonly unknown[]): void {
+export function checkUniqueIvs(ivs: readonly Uint8Array[]): void {
   const n = ivs.length;
   if (n < 2) return;
   // Open addressing on FNV-1a hashes (slot = index + 1); a hash hit compares
@@ -43,15 +48,14 @@ export function checkUniqueIvs(ivs: readonly unknown[]): void {
   while (size < 2 * n) size <<= 1;
   const table = new Int32Array(size);
   const hashes = new Int32Array(size);
-  const views = new Array<Uint8Array>(n);
   for (let i = 0; i < n; i++) {
-    const iv = (views[i] = ivOf(ivs, i));
+    const iv = ivs[i]!;
     let h = 0x811c9dc5;
-    const len = iv.length; // hoisted: the getter in the loop condition costs 5× the loop
+    const len = lengthOf(iv); // hoisted: a getter in the loop condition costs 5× the loop
     for (let j = 0; j < len; j++) h = Math.imul(h ^ iv[j]!, 0x01000193);
     let slot = h & (size - 1);
     for (let at = table[slot]!; at !== 0; at = table[slot]!) {
-      if (hashes[slot] === h && Buffer.compare(iv, views[at - 1]!) === 0) {
+      if (hashes[slot] === h && Buffer.compare(iv, ivs[at - 1]!) === 0) {
         throw argError(`options.ivs[${i}]`, `\`options.ivs[${i}]\` repeats options.ivs[${at - 1}]; each message of a batch needs its own IV`);
       }
       slot = (slot + 1) & (size - 1);
@@ -61,22 +65,17 @@ export function checkUniqueIvs(ivs: readonly unknown[]): void {
   }
 }
 
-// The argument name is built only for the error: this runs per message.
-function ivOf(ivs: readonly unknown[], i: number): Uint8Array {
-  const v = ivs[i];
-  return v instanceof Uint8Array && v.byteLength > 0 ? v : bytes(v, `options.ivs[${i}]`);
-}
-
-/** The tag column: caller's `tags` (n × tagLength bytes) or a new Buffer. */
+/** The tag column: caller's `tags` (n × tagLength bytes, its true length) or a new Buffer. */
 export function tagColumn(value: unknown, n: number, tagLength: number, decrypt: boolean): Uint8Array {
   const need = n * tagLength;
   if (value === undefined) {
     if (decrypt && n > 0) throw argError('options.tags', '`options.tags` is required to decrypt a GCM batch');
     return Buffer.allocUnsafe(need);
   }
-  const tags = bytes(value, 'options.tags');
-  if (tags.byteLength < need) {
-    throw argError('options.tags', `\`options.tags\` must hold ${n} × ${tagLength} bytes (${need}), got ${tags.byteLength}`, 'ERR_BUFFER_TOO_SMALL');
+  const tags = viewOf(value, 'options.tags');
+  const have = lengthOf(tags);
+  if (have < need) {
+    throw argError('options.tags', `\`options.tags\` must hold ${n} × ${tagLength} bytes (${need}), got ${have}`, 'ERR_BUFFER_TOO_SMALL');
   }
   return tags;
 }

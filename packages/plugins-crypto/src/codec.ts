@@ -8,7 +8,9 @@
  * recycled.
  */
 import type { Cqe, OperationCodec, PinFn, SqeWriter } from '@warpdrive/core';
+import { backingOf, lengthOf, offsetOf } from '@warpdrive/core/plugin-kit';
 import { LIMITS, PARAM } from './abi.js';
+import { stillHolds, wipe } from './args.js';
 import { cryptoError } from './errors.js';
 
 /** One request of any crypto opcode. */
@@ -16,6 +18,13 @@ export interface CryptoRequest<R = unknown> {
   /** Parameter block (header, IV, key), or undefined for INFO. */
   readonly param: Buffer | undefined;
   readonly src: Uint8Array | undefined;
+  /**
+   * Bytes of `src` the request was checked with. prep() refuses a `src`
+   * that no longer spans them (detached or shrunk while the request waited
+   * for a slot) instead of sending a shorter input. Every request this
+   * plugin builds sets it; without it, `src`'s length at prep time is used.
+   */
+  readonly srcLen?: number;
   readonly dst: Uint8Array | undefined;
   /** Bytes of `dst` the device may write. */
   readonly dstLen: number;
@@ -47,7 +56,7 @@ interface Param extends Buffer {
 }
 
 function track(p: Buffer, pooled = false): Buffer {
-  (p as Param).hw = new Uint32Array(p.buffer, p.byteOffset, PARAM.HEADER / 4);
+  (p as Param).hw = new Uint32Array(backingOf(p), offsetOf(p), PARAM.HEADER / 4);
   (p as Param).pooled = pooled;
   return p;
 }
@@ -83,8 +92,8 @@ export function paramLength(p: Buffer): number {
 
 /** Build a parameter block: 48-byte header, then the IV, then the key. */
 export function makeParam(alg: number, flags: number, key?: Uint8Array, iv?: Uint8Array, tagLen = 0, tag?: Uint8Array): Buffer {
-  const ivLen = iv === undefined ? 0 : iv.byteLength;
-  const keyLen = key === undefined ? 0 : key.byteLength;
+  const ivLen = iv === undefined ? 0 : lengthOf(iv);
+  const keyLen = key === undefined ? 0 : lengthOf(key);
   return fillParam(takeParam(PARAM.HEADER + ivLen + keyLen), alg, flags, key, iv, tagLen, tag);
 }
 
@@ -99,8 +108,8 @@ export function sessionParam(): Buffer {
 
 /** Write a parameter block into `p` (large enough). */
 export function fillParam(p: Buffer, alg: number, flags: number, key: Uint8Array | undefined, iv: Uint8Array | undefined, tagLen: number, tag: Uint8Array | undefined): Buffer {
-  const ivLen = iv === undefined ? 0 : iv.byteLength;
-  const keyLen = key === undefined ? 0 : key.byteLength;
+  const ivLen = iv === undefined ? 0 : lengthOf(iv);
+  const keyLen = key === undefined ? 0 : lengthOf(key);
   const w = words(p);
   w[W.ALG] = alg;
   w[W.FLAGS] = flags;
@@ -150,6 +159,11 @@ export function setAad(p: Buffer, addr: number, length: number): void {
   w[W.AAD_LEN] = length;
 }
 
+/** Bytes of input `r` carries ({@link CryptoRequest.srcLen}). */
+export function srcLength(r: { readonly src: Uint8Array | undefined; readonly srcLen?: number }): number {
+  return r.srcLen ?? (r.src === undefined ? 0 : lengthOf(r.src));
+}
+
 /** The codec of `opcode`. */
 export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unknown> {
   return {
@@ -157,11 +171,19 @@ export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unkno
     prep(sqe: SqeWriter, r: CryptoRequest, pin: PinFn): void {
       sqe.opcode(opcode);
       if (r.param !== undefined) {
-        if (r.aad !== undefined) setAad(r.param, pin(r.aad, 'aad', 'read'), r.aad.byteLength);
+        // pin() refuses a detached AAD; its length is read after that
+        if (r.aad !== undefined) setAad(r.param, pin(r.aad, 'aad', 'read'), lengthOf(r.aad));
         sqe.paramAddr(pin(r.param, 'param')).paramLen(paramLength(r.param));
       }
-      if (r.src !== undefined && r.src.byteLength > 0) sqe.srcAddr(pin(r.src, 'data', 'read')).srcLen(r.src.byteLength);
-      if (r.dst !== undefined && r.dstLen > 0) sqe.dstAddr(pin(r.dst, 'out', 'write')).dstLen(r.dstLen);
+      const srcLen = srcLength(r);
+      if (r.src !== undefined && srcLen > 0) {
+        stillHolds(r.src, srcLen, 'data');
+        sqe.srcAddr(pin(r.src, 'data', 'read')).srcLen(srcLen);
+      }
+      if (r.dst !== undefined && r.dstLen > 0) {
+        stillHolds(r.dst, r.dstLen, 'out');
+        sqe.dstAddr(pin(r.dst, 'out', 'write')).dstLen(r.dstLen);
+      }
       if (r.handle !== 0) sqe.ctxAddr(r.handle);
     },
     complete(cqe: Cqe, r: CryptoRequest): unknown {
@@ -169,7 +191,7 @@ export function cryptoCodec(opcode: number): OperationCodec<CryptoRequest, unkno
         releaseParam(r.param);
         // The engine already zeroed what it wrote; wipe the whole window
         // anyway so a caller's `out` never holds unauthenticated plaintext.
-        if (r.authDecrypt && r.dst !== undefined) r.dst.fill(0, 0, r.dstLen);
+        if (r.authDecrypt && r.dst !== undefined) wipe(r.dst, r.dstLen);
         throw cryptoError(cqe, r.label, r.authDecrypt);
       }
       try {

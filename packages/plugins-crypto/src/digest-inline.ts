@@ -6,17 +6,19 @@
  * back to a fresh request.
  */
 import type { Cqe, PluginHost } from '@warpdrive/core';
-import { hashInfo, hmacKey, input, optionsObject, output, prefix } from './args.js';
+import { lengthOf, overlapOf, snapshotArray } from '@warpdrive/core/plugin-kit';
+import { hashInfo, hmacKey, input, output, prefix } from './args.js';
 import { batchError } from './batch.js';
 import { batchPlan, partRanges, runParts, setEntry, TableArena, type BatchRequest } from './batch-request.js';
 import { fillParam, makeParam, sessionParam, type CryptoRequest } from './codec.js';
 import { argError } from './errors.js';
-import { digestRequest } from './oneshot.js';
+import { digestOptions, digestRequestOf, type DigestSnapshot } from './oneshot.js';
 import { OPS } from './ops.js';
 
 class DigestRequest implements CryptoRequest<Buffer> {
   readonly param = sessionParam();
   src: Uint8Array | undefined = undefined;
+  srcLen = 0;
   dst: Uint8Array | undefined = undefined;
   dstLen = 0;
   readonly aad = undefined;
@@ -41,16 +43,25 @@ export class InlineDigest {
 
   /** The digest on the calling thread. */
   sync(data: unknown, options: unknown): Buffer {
-    if (this.busy) return this.host.runSync(OPS.digest, digestRequest(data, options, false));
+    return this.syncOf(data, digestOptions(options));
+  }
+
+  /**
+   * {@link InlineDigest.sync} of an options snapshot: from here on no
+   * caller code runs (the snapshot read every getter), so the checked
+   * views are what the engine reads.
+   */
+  private syncOf(data: unknown, o: DigestSnapshot): Buffer {
+    if (this.busy) return this.host.runSync(OPS.digest, digestRequestOf(data, o, false));
     const r = this.scratch;
     this.busy = true;
     try {
-      const o = optionsObject(options);
       const info = hashInfo(o.alg, false);
       const src = input(data);
       if (o.key !== undefined) throw argError('key', `\`key\` applies to hmac, not ${info.name}`);
       r.dst = output(o.out, info.digestLength, undefined);
       r.src = src;
+      r.srcLen = lengthOf(src);
       r.dstLen = info.digestLength;
       r.label = `digest ${info.name}`;
       r.bare = false;
@@ -65,10 +76,10 @@ export class InlineDigest {
   /** The digest as a promise: inline up to `inlineMax` bytes, else on a queue. */
   async(data: unknown, options: unknown): Promise<Buffer> {
     try {
-      optionsObject(options); // the same first check as the other paths
+      const o = digestOptions(options); // read once: both paths use this snapshot
       const src = input(data);
-      if (src.byteLength <= this.inlineMax) return Promise.resolve(this.sync(src, options));
-      return this.host.run<Buffer>(OPS.digest, digestRequest(data, options, false));
+      if (lengthOf(src) <= this.inlineMax) return Promise.resolve(this.syncOf(src, o));
+      return this.host.run<Buffer>(OPS.digest, digestRequestOf(src, o, false));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -82,46 +93,49 @@ export class InlineDigest {
    */
   batch(messages: unknown, options: unknown, hmac: boolean): Promise<Buffer> {
     try {
-      const o = optionsObject(options);
+      const o = digestOptions(options);
       const info = hashInfo(o.alg, hmac);
+      // every element read once, before any buffer is converted (a getter may detach one)
+      const list = snapshotArray(messages, 'messages');
       const key = hmac ? hmacKey(o.key) : undefined;
       if (!hmac && o.key !== undefined) throw argError('key', `\`key\` applies to hmac, not ${info.name}`);
-      if (!Array.isArray(messages)) throw argError('messages', `\`messages\` must be an array, got ${messages === null ? 'null' : typeof messages}`);
-      const n = messages.length, len = info.digestLength;
-      const out = prefix(output(o.out, n * len, undefined), n * len);
+      const n = list.length, len = info.digestLength;
+      const outView = output(o.out, n * len, undefined).subarray(0, n * len); // one view of the digests' bytes
       const srcs = new Array<Uint8Array>(n);
       let bytes = 0, largest = 0;
       for (let i = 0; i < n; i++) {
         let src: Uint8Array;
         try {
-          src = input(messages[i], 'messages');
+          src = input(list[i], 'messages');
         } catch (err) {
           throw batchError(err, i);
         }
         // A digest written over a later message would change that message.
-        if (src.buffer === out.buffer && src.byteLength > 0 && src.byteOffset < out.byteOffset + out.byteLength && out.byteOffset < src.byteOffset + src.byteLength) {
+        if (overlapOf(src, outView) !== 'disjoint') {
           throw batchError(argError('out', '`out` overlaps a message of the batch'), i);
         }
         srcs[i] = src;
-        bytes += src.byteLength;
-        if (src.byteLength > largest) largest = src.byteLength;
+        const m = lengthOf(src);
+        bytes += m;
+        if (m > largest) largest = m;
       }
-      if (n === 0) return Promise.resolve(out);
+      if (n === 0) return Promise.resolve(prefix(outView, 0));
       const plan = batchPlan(n, bytes, largest, this.inlineMax);
       const label = `${hmac ? 'hmac' : 'digest'} ${info.name} batch`;
       const ranges = partRanges(n, plan.parts);
       const arena = new TableArena(n, ranges.length, 0);
       const requests = ranges.map(([first, count]): BatchRequest => {
         const { table, words } = arena.take(count, 0);
-        for (let j = 0; j < count; j++) setEntry(words, table, j, srcs[first + j]!.byteLength, len);
+        for (let j = 0; j < count; j++) setEntry(words, table, j, lengthOf(srcs[first + j]!), len);
         return {
           param: makeParam(info.id, 0, key), aad: undefined, handle: 0, table, words, ivAt: undefined, n: count, first,
-          srcs: srcs.slice(first, first + count), outputs: { kind: 'packed', out: out.subarray(first * len, (first + count) * len), stride: len },
+          srcs: srcs.slice(first, first + count), outputs: { kind: 'packed', out: outView.subarray(first * len, (first + count) * len), stride: len },
           tags: undefined, tagLen: 0, decrypt: false, aead: false, label,
         };
       });
-      // settles only once every part is done with `out`; a failed part abandons the rest (zeroing an HMAC key)
-      return runParts(requests, plan.inline, (r) => this.host.runSync(OPS.digestBatch, r), (r) => this.host.run(OPS.digestBatch, r)).then(() => out);
+      // settles only once every part is done with `out`; a failed part abandons the rest (zeroing an HMAC key).
+      // The result is made then: `out` may have been detached while the batch was in flight.
+      return runParts(requests, plan.inline, (r) => this.host.runSync(OPS.digestBatch, r), (r) => this.host.run(OPS.digestBatch, r)).then(() => prefix(outView, n * len));
     } catch (err) {
       return Promise.reject(err);
     }

@@ -1,10 +1,11 @@
 /** Argument errors and the refinement of failed crypto CQEs. */
 import { WarpdriveError, errorFromStatus, type Cqe } from '@warpdrive/core';
+import { argumentError } from '@warpdrive/core/plugin-kit';
 import { STATUS } from './abi.js';
 
-/** `ERR_INVALID_ARGUMENT` naming the argument. */
+/** `ERR_INVALID_ARGUMENT` (or `code`) naming the argument: the kit's argumentError. */
 export function argError(argument: string, message: string, code: 'ERR_INVALID_ARGUMENT' | 'ERR_BUFFER_TOO_SMALL' = 'ERR_INVALID_ARGUMENT'): WarpdriveError {
-  return new WarpdriveError(code, message, { details: { argument } });
+  return argumentError(argument, message, code);
 }
 
 /** `ERR_SESSION_CLOSED`. */

@@ -4,10 +4,12 @@
  * returns the request for `run`/`runSync`.
  */
 import type { Cqe } from '@warpdrive/core';
+import { lengthOf } from '@warpdrive/core/plugin-kit';
 import { F } from './abi.js';
 import { outBound } from './algorithms.js';
 import {
-  cipherAad, cipherInfo, cipherIv, cipherKey, cipherTag, hashInfo, hmacKey, input, optionsObject, output, padding, prefix, tagLength,
+  cipherAad, cipherInfo, cipherIv, cipherKey, cipherTag, hashInfo, hmacKey, input, KEYS, options as opts, output, padding, prefix, tagLength,
+  type Snapshot,
 } from './args.js';
 import { makeParam, tagOf, type CryptoRequest } from './codec.js';
 import { argError } from './errors.js';
@@ -77,55 +79,68 @@ const encryptDone = (tagLen: number) => (cqe: Cqe, r: CryptoRequest<EncryptResul
 const plainDone = (cqe: Cqe, r: CryptoRequest<Buffer>): Buffer => prefix(r.dst!, cqe.produced);
 
 /** The arguments encrypt and decrypt share, checked in the same order. */
-function cipherCommon(data: unknown, options: unknown) {
-  const o = optionsObject(options);
+function cipherCommon<K extends string>(data: unknown, o: Snapshot<K | 'alg' | 'key' | 'iv' | 'aad'>) {
   const info = cipherInfo(o.alg);
   const src = input(data);
-  return { o, info, src, key: cipherKey(o.key, info), iv: cipherIv(o.iv, info), aad: cipherAad(o.aad, info) };
+  return { info, src, srcLen: lengthOf(src), key: cipherKey(o.key, info), iv: cipherIv(o.iv, info), aad: cipherAad(o.aad, info) };
 }
 
 /** Request of `ctx.encrypt`. */
 export function encryptRequest(data: unknown, options: unknown): CryptoRequest<EncryptResult> {
-  const { o, info, src, key, iv, aad } = cipherCommon(data, options);
+  const o = opts(options, KEYS.encrypt);
+  const { info, src, srcLen, key, iv, aad } = cipherCommon(data, o);
   const tagLen = tagLength(o.tagLength, info);
   const pad = padding(o.padding, info);
-  if (!pad && src.byteLength % 16) throw argError('data', `\`data\` must be a multiple of 16 bytes for ${info.name} without padding, got ${src.byteLength}`);
-  const need = outBound(info, false, pad, true, src.byteLength);
+  if (!pad && srcLen % 16) throw argError('data', `\`data\` must be a multiple of 16 bytes for ${info.name} without padding, got ${srcLen}`);
+  const need = outBound(info, false, pad, true, srcLen);
   const dst = output(o.out, need, src);
   const flags = F.INIT | F.FINAL | (pad ? 0 : F.NOPAD);
   return {
     param: makeParam(info.id, flags, key, iv, tagLen),
-    src, dst, dstLen: need, aad, handle: 0, authDecrypt: false,
+    src, srcLen, dst, dstLen: need, aad, handle: 0, authDecrypt: false,
     label: `encrypt ${info.name}`, done: encryptDone(tagLen),
   };
 }
 
 /** Request of `ctx.decrypt`. */
 export function decryptRequest(data: unknown, options: unknown): CryptoRequest<Buffer> {
-  const { o, info, src, key, iv, aad } = cipherCommon(data, options);
+  const o = opts(options, KEYS.decrypt);
+  const { info, src, srcLen, key, iv, aad } = cipherCommon(data, o);
   const tag = cipherTag(o.tag, info);
   const pad = padding(o.padding, info);
-  if (info.mode === 'cbc' && src.byteLength % 16) throw argError('data', `\`data\` must be a multiple of 16 bytes to decrypt ${info.name}, got ${src.byteLength}`);
-  const need = outBound(info, true, pad, true, src.byteLength);
+  if (info.mode === 'cbc' && srcLen % 16) throw argError('data', `\`data\` must be a multiple of 16 bytes to decrypt ${info.name}, got ${srcLen}`);
+  const need = outBound(info, true, pad, true, srcLen);
   const dst = output(o.out, need, src);
   const flags = F.DECRYPT | F.INIT | F.FINAL | (pad ? 0 : F.NOPAD);
   return {
-    param: makeParam(info.id, flags, key, iv, tag?.byteLength ?? 0, tag),
-    src, dst, dstLen: need, aad, handle: 0, authDecrypt: info.mode === 'gcm',
+    param: makeParam(info.id, flags, key, iv, tag === undefined ? 0 : lengthOf(tag), tag),
+    src, srcLen, dst, dstLen: need, aad, handle: 0, authDecrypt: info.mode === 'gcm',
     label: `decrypt ${info.name}`, done: plainDone,
   };
 }
 
+/** The snapshot of a digest's or an HMAC's options. */
+export type DigestSnapshot = Snapshot<(typeof KEYS.digest)[number]>;
+
+/** The options snapshot of `ctx.digest`/`ctx.hmac` (and their batches). */
+export function digestOptions(options: unknown): DigestSnapshot {
+  return opts(options, KEYS.digest);
+}
+
 /** Request of `ctx.digest` (hmac=false) or `ctx.hmac` (hmac=true). */
 export function digestRequest(data: unknown, options: unknown, hmac: boolean): CryptoRequest<Buffer> {
-  const o = optionsObject(options);
+  return digestRequestOf(data, digestOptions(options), hmac);
+}
+
+/** {@link digestRequest} of an options snapshot (`data` not yet converted, or a view of it). */
+export function digestRequestOf(data: unknown, o: DigestSnapshot, hmac: boolean): CryptoRequest<Buffer> {
   const info = hashInfo(o.alg, hmac);
   const src = input(data);
   const key = hmac ? hmacKey(o.key) : undefined;
   if (!hmac && o.key !== undefined) throw argError('key', `\`key\` applies to hmac, not ${info.name}`);
   const dst = output(o.out, info.digestLength, undefined);
   return {
-    param: makeParam(info.id, 0, key), src, dst, dstLen: info.digestLength, aad: undefined, handle: 0,
+    param: makeParam(info.id, 0, key), src, srcLen: lengthOf(src), dst, dstLen: info.digestLength, aad: undefined, handle: 0,
     authDecrypt: false, label: `${hmac ? 'hmac' : 'digest'} ${info.name}`, done: plainDone,
   };
 }

@@ -3,12 +3,12 @@
  * message) and the conversion of a zod failure into ERR_INVALID_ARGUMENT
  * naming the argument.
  */
-import { types } from 'node:util';
 import { z } from 'zod';
+import { isBufferInput } from '@warpdrive/core/plugin-kit';
 import { argError } from './errors.js';
 
-const isBytes = (v: unknown): boolean => types.isArrayBufferView(v) || types.isAnyArrayBuffer(v);
-const bytesSchema = z.custom<ArrayBufferView | ArrayBuffer>(isBytes, {
+// The shape only: the key itself is converted by viewOf (args.ts cipherKey/hmacKey).
+const bytesSchema = z.custom<ArrayBufferView | ArrayBuffer>(isBufferInput, {
   error: 'must be a Buffer, TypedArray, DataView or ArrayBuffer',
 });
 

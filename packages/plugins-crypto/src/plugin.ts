@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { definePlugin, type Cqe, type Plugin, type PluginHost } from '@warpdrive/core';
 import { OP } from './abi.js';
 import { ALGORITHMS } from './algorithms.js';
-import { cipherInfo, cipherKey, hashInfo, hmacKey, padding as paddingArg } from './args.js';
+import { cipherInfo, cipherKey, hashInfo, hmacKey, options as opts, padding as paddingArg } from './args.js';
 import { cryptoCodec, handleOf, makeParam, type CryptoRequest } from './codec.js';
 import { batchCodec } from './batch-request.js';
 import { argError } from './errors.js';
@@ -112,19 +112,21 @@ export interface CryptoMethods {
 
 function openRequest(id: number, key: Uint8Array | undefined): CryptoRequest<number | bigint> {
   return {
-    param: makeParam(id, 0, key), src: undefined, dst: undefined, dstLen: 0, aad: undefined, handle: 0,
+    param: makeParam(id, 0, key), src: undefined, srcLen: 0, dst: undefined, dstLen: 0, aad: undefined, handle: 0,
     authDecrypt: false, label: 'open session', done: (cqe: Cqe) => handleOf(cqe),
   };
 }
 
+// Session and plugin options: an own-property snapshot first (zod reads
+// inherited properties too, so Object.prototype.key would be seen), then zod.
 function cipherOpen(options: unknown) {
-  const o = parse(cipherSessionSchema, options, 'options');
+  const o = parse(cipherSessionSchema, opts(options, ['alg', 'key', 'padding']), 'options');
   const info = cipherInfo(o.alg);
   return { info, key: cipherKey(o.key, info), padding: paddingArg(o.padding, info) };
 }
 
 function hashOpen(options: unknown) {
-  const o = parse(hashSessionSchema, options, 'options');
+  const o = parse(hashSessionSchema, opts(options, ['alg', 'key']), 'options');
   const hmac = typeof o.alg === 'string' && o.alg.toLowerCase().startsWith('hmac-');
   const info = hashInfo(o.alg, hmac);
   if (hmac && o.key === undefined) throw argError('options.key', `\`options.key\` is required for ${info.name}`);
@@ -184,9 +186,10 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
       return new HashSession(ctx, ctx.runSync(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax, table);
     },
     cryptoEngineInfo: () => {
-      const dst = Buffer.alloc(512);
+      const INFO_MAX = 512;
+      const dst = Buffer.alloc(INFO_MAX);
       const { text, sessions } = ctx.runSync<{ text: string; sessions: number }>(OPS.info, {
-        param: undefined, src: undefined, dst, dstLen: dst.byteLength, aad: undefined, handle: 0,
+        param: undefined, src: undefined, srcLen: 0, dst, dstLen: INFO_MAX, aad: undefined, handle: 0,
         authDecrypt: false, label: 'engine info', done: (cqe: Cqe) => ({ text: dst.toString('utf8', 0, cqe.produced), sessions: cqe.auxLow }),
       } satisfies CryptoRequest<{ text: string; sessions: number }>);
       const [openssl = '', library = ''] = text.split('\n');
@@ -218,7 +221,7 @@ export interface CryptoPluginOptions {
  * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (options)
  */
 export function crypto(options: CryptoPluginOptions = {}): Plugin<CryptoMethods> {
-  const o = parse(pluginOptionsSchema, options, 'options');
+  const o = parse(pluginOptionsSchema, opts(options, ['inlineMaxBytes'], true), 'options');
   const inlineMax = o.inlineMaxBytes ?? DEFAULT_INLINE_MAX;
   const op = (opcode: number) => ({ opcode, api: { wd_soft_v1: cryptoCodec(opcode) } });
   return definePlugin<CryptoMethods>({

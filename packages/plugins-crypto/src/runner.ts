@@ -7,14 +7,14 @@
  * on the calling thread. `inlineMaxBytes` (plugin option) sets the cut.
  */
 import type { PluginHost } from '@warpdrive/core';
-import type { CryptoRequest } from './codec.js';
+import { srcLength, type CryptoRequest } from './codec.js';
 
 /** Default `inlineMaxBytes`: messages up to this size run inline. */
 export const DEFAULT_INLINE_MAX = 16 * 1024;
 
 /** Run `request` inline (settled promise) when small, else on a queue. */
 export function dispatch<R>(host: PluginHost, op: string, request: CryptoRequest<R>, inlineMax: number): Promise<R> {
-  if ((request.src?.byteLength ?? 0) <= inlineMax) {
+  if (srcLength(request) <= inlineMax) {
     try {
       return Promise.resolve(host.runSync<R>(op, request));
     } catch (err) {

@@ -8,10 +8,13 @@
  * state, so the session chains them: each runs after the previous settled.
  */
 import { WarpdriveError, type Cqe, type PluginHost } from '@warpdrive/core';
-import { F, PARAM } from './abi.js';
+import { lengthOf } from '@warpdrive/core/plugin-kit';
+import { F } from './abi.js';
 import { outBound, type CipherAlgorithm, type CipherInfo, type HashInfo } from './algorithms.js';
-import { cipherAad, cipherIv, cipherTag, input, optionsObject, output, prefix, tagLength } from './args.js';
-import { fillParam, makeParam, sessionParam, tagOf, type CryptoRequest } from './codec.js';
+import {
+  cipherAad, cipherIv, cipherTag, copyOf, input, KEYS, options as opts, output, prefix, stillHolds, tagLength, type Snapshot,
+} from './args.js';
+import { fillParam, makeParam, sessionParam, srcLength, tagOf, type CryptoRequest } from './codec.js';
 import { argError, sessionClosed } from './errors.js';
 import { CipherStream, type CipherStreamOptions } from './stream.js';
 import { runParts, type BatchRequest } from './batch-request.js';
@@ -23,6 +26,9 @@ import { isPinned } from './host.js';
 import type { SessionTable } from './table.js';
 
 type Bytes = ArrayBufferView | ArrayBuffer;
+
+/** The input of a final step (never pinned: its length is 0). */
+const EMPTY = new Uint8Array(0);
 
 /** Per-message options of a cipher session. */
 export interface SessionEncryptOptions {
@@ -160,7 +166,7 @@ abstract class Session {
 
   /** Run a request now (whole messages). */
   protected submit<R>(op: string, request: CryptoRequest<R>): Promise<R> {
-    if ((request.src?.byteLength ?? 0) <= this.inlineMax) return dispatch(this.host, op, request, this.inlineMax);
+    if (srcLength(request) <= this.inlineMax) return dispatch(this.host, op, request, this.inlineMax);
     return this.submitQueued(op, request);
   }
 
@@ -177,7 +183,7 @@ abstract class Session {
     if (this.chained === 0) {
       // Nothing queued: a small step may run inline right away, in order.
       const request = build();
-      if ((request.src?.byteLength ?? 0) <= this.inlineMax) {
+      if (srcLength(request) <= this.inlineMax) {
         try {
           const value = this.host.runSync<R>(op, request);
           after(true);
@@ -259,24 +265,19 @@ abstract class Session {
 /** The SESSION_CLOSE request of `handle`. */
 export function closeRequest(handle: number | bigint): CryptoRequest<void> {
   return {
-    param: makeParam(0, 0), src: undefined, dst: undefined, dstLen: 0, aad: undefined, handle,
+    param: makeParam(0, 0), src: undefined, srcLen: 0, dst: undefined, dstLen: 0, aad: undefined, handle,
     authDecrypt: false, label: 'close session', done: () => undefined,
   };
 }
 
-/** The per-message arguments of a cipher session (options objects, or a batch's columns). */
-interface MessageArgs {
-  readonly iv?: unknown;
-  readonly aad?: unknown;
-  readonly tag?: unknown;
-  readonly tagLength?: unknown;
-  readonly out?: unknown;
-}
+/** The per-message arguments of a cipher session: a snapshot of its options. */
+type MessageArgs = Partial<Snapshot<'iv' | 'aad' | 'tag' | 'tagLength' | 'out'>>;
 
 /** A whole-message request; each cipher session reuses one for its inline messages. */
 class MessageRequest implements CryptoRequest<any> {
   param: Buffer | undefined = undefined;
   src: Uint8Array | undefined = undefined;
+  srcLen = 0;
   dst: Uint8Array | undefined = undefined;
   dstLen = 0;
   aad: Uint8Array | undefined = undefined;
@@ -345,20 +346,22 @@ export class CipherSession extends Session {
     let tagLen: number;
     if (decrypt) {
       tag = cipherTag(o.tag, info);
-      tagLen = tag === undefined ? 0 : tag.byteLength;
+      tagLen = tag === undefined ? 0 : lengthOf(tag);
     } else {
       tagLen = tagLength(o.tagLength, info);
     }
-    if (info.mode === 'cbc' && src.byteLength % 16 && (decrypt || !this.padding)) {
-      throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`data\` must be a multiple of 16 bytes for ${info.name}${decrypt ? '' : ' without padding'}, got ${src.byteLength}`, {
+    const srcLen = lengthOf(src);
+    if (info.mode === 'cbc' && srcLen % 16 && (decrypt || !this.padding)) {
+      throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`data\` must be a multiple of 16 bytes for ${info.name}${decrypt ? '' : ' without padding'}, got ${srcLen}`, {
         details: { argument: 'data' },
       });
     }
-    const need = outBound(info, decrypt, this.padding, true, src.byteLength);
+    const need = outBound(info, decrypt, this.padding, true, srcLen);
     const dst = output(o.out, need, src);
     const flags = this.flags(decrypt) | F.INIT | F.FINAL;
     r.param = scratch === undefined ? makeParam(info.id, flags, undefined, iv, tagLen, tag) : fillParam(scratch, info.id, flags, undefined, iv, tagLen, tag);
     r.src = src;
+    r.srcLen = srcLen;
     r.dst = dst;
     r.dstLen = need;
     r.aad = aad;
@@ -393,15 +396,20 @@ export class CipherSession extends Session {
   private message(decrypt: boolean, data: unknown, options: unknown): Promise<any> {
     try {
       this.check();
+      // options first: their getters run before any buffer is converted
+      const o = this.messageOptions(decrypt, options);
       const src = input(data);
-      const o = optionsObject(options);
-      if (src.byteLength <= this.inlineMax) return Promise.resolve(this.inline(decrypt, src, o));
+      if (lengthOf(src) <= this.inlineMax) return Promise.resolve(this.inline(decrypt, src, o));
       const r = new MessageRequest(this.handle);
       this.fill(r, decrypt, src, o, undefined);
       return this.submit(OPS.sessionCipher, r);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  private messageOptions(decrypt: boolean, options: unknown): MessageArgs {
+    return opts(options, decrypt ? KEYS.sessionDecrypt : KEYS.sessionEncrypt);
   }
 
   /**
@@ -422,12 +430,14 @@ export class CipherSession extends Session {
   /** {@link CipherSession.encrypt} on the calling thread. */
   encryptSync(data: Bytes, options: SessionEncryptOptions): EncryptResult {
     this.check();
-    return this.inline(false, input(data), optionsObject(options));
+    const o = this.messageOptions(false, options);
+    return this.inline(false, input(data), o);
   }
   /** {@link CipherSession.decrypt} on the calling thread. */
   decryptSync(data: Bytes, options: SessionDecryptOptions): Buffer {
     this.check();
-    return this.inline(true, input(data), optionsObject(options));
+    const o = this.messageOptions(true, options);
+    return this.inline(true, input(data), o);
   }
 
   /**
@@ -444,11 +454,11 @@ export class CipherSession extends Session {
   encryptBatch(messages: readonly Bytes[], options: EncryptBatchOptions): Promise<EncryptBatchResult> {
     try {
       this.check();
-      const batch = cipherBatch(this.batchSession(false), false, messages, optionsObject(options));
-      const n = (messages as readonly unknown[]).length;
+      const batch = cipherBatch(this.batchSession(false), false, messages, opts(options, KEYS.batch));
       const tags = batch.tags;
+      // the tags Buffer is made once the batch is done: `tags` may have been detached meanwhile
       return this.runBatch(batch.requests, batch.plan.inline).then((ciphertexts) =>
-        tags === undefined ? { ciphertexts } : { ciphertexts, tags: prefix(tags, n * batch.tagLen) });
+        tags === undefined ? { ciphertexts } : { ciphertexts, tags: prefix(tags, batch.n * batch.tagLen, 'options.tags') });
     } catch (err) {
       return Promise.reject(err);
     }
@@ -465,7 +475,7 @@ export class CipherSession extends Session {
   decryptBatch(messages: readonly Bytes[], options: DecryptBatchOptions): Promise<Buffer[]> {
     try {
       this.check();
-      const batch = cipherBatch(this.batchSession(true), true, messages, optionsObject(options));
+      const batch = cipherBatch(this.batchSession(true), true, messages, opts(options, KEYS.batch));
       return this.runBatch(batch.requests, batch.plan.inline);
     } catch (err) {
       return Promise.reject(err);
@@ -500,10 +510,13 @@ export class CipherSession extends Session {
   startAs(owner: object | undefined, options: unknown): void {
     this.check();
     this.owned(owner);
-    const o = optionsObject(options);
+    const o = opts(options, KEYS.start);
     const decrypt = o.decrypt ?? false;
     if (typeof decrypt !== 'boolean') throw new WarpdriveError('ERR_INVALID_ARGUMENT', '`decrypt` must be a boolean', { details: { argument: 'decrypt' } });
-    this.stream = { decrypt, iv: cipherIv(o.iv, this.info), aad: cipherAad(o.aad, this.info), pending: 0 };
+    // Copies: they are sent with the first step, after caller code ran (which could change or detach the originals).
+    const iv = copyOf(cipherIv(o.iv, this.info));
+    const aad = cipherAad(o.aad, this.info);
+    this.stream = { decrypt, iv, aad: aad === undefined ? undefined : copyOf(aad), pending: 0 };
     this.owner = owner;
   }
 
@@ -519,7 +532,7 @@ export class CipherSession extends Session {
   }
 
   // Not checked for close here: chained steps queued before close() still run.
-  private streamRequest(data: Uint8Array, final: boolean, fo: Record<string, unknown>, outArg: unknown): CryptoRequest<any> {
+  private streamRequest(data: Uint8Array, dataLen: number, final: boolean, fo: Partial<Snapshot<'tag' | 'tagLength'>>, outArg: unknown): CryptoRequest<any> {
     const s = this.stream;
     if (s === undefined) throw new WarpdriveError('ERR_INVALID_ARGUMENT', 'no stream started: call start({ iv }) first', { details: { argument: 'start' } });
     const info = this.info;
@@ -528,12 +541,14 @@ export class CipherSession extends Session {
     if (final && info.mode === 'gcm') {
       if (s.decrypt) {
         tag = cipherTag(fo.tag, info);
-        tagLen = tag!.byteLength;
+        tagLen = lengthOf(tag!);
       } else {
         tagLen = tagLength(fo.tagLength, info);
       }
     }
-    const total = s.pending + data.byteLength;
+    // a step chained behind others is built after caller code ran: `data` must still be what was checked
+    stillHolds(data, dataLen, 'data');
+    const total = s.pending + dataLen;
     if (final && info.mode === 'cbc' && total % 16 && (s.decrypt || !this.padding)) {
       throw new WarpdriveError('ERR_INVALID_ARGUMENT', `the stream must total a multiple of 16 bytes for ${info.name}${s.decrypt ? '' : ' without padding'}, got ${total}`, {
         details: { argument: 'data' },
@@ -546,7 +561,7 @@ export class CipherSession extends Session {
     const param = makeParam(info.id, flags, undefined, s.iv, tagLen, tag);
     const aad = init ? s.aad : undefined;
     return {
-      param, src: data, dst, dstLen: need, aad, handle: this.handle, authDecrypt: s.decrypt && info.mode === 'gcm',
+      param, src: data, srcLen: dataLen, dst, dstLen: need, aad, handle: this.handle, authDecrypt: s.decrypt && info.mode === 'gcm',
       label: `${final ? 'final' : 'update'} ${info.name}`,
       done: (cqe: Cqe, r: CryptoRequest) => {
         const out = prefix(r.dst!, cqe.produced);
@@ -575,9 +590,10 @@ export class CipherSession extends Session {
     return attempt(() => {
       this.check();
       this.owned(owner);
+      const o = opts(options, KEYS.out, true);
       const src = input(data);
-      const o = optionsObject(options);
-      return this.chain(OPS.sessionCipher, () => this.streamRequest(src, false, o, o.out), (ok) => this.failed(ok));
+      const len = lengthOf(src);
+      return this.chain(OPS.sessionCipher, () => this.streamRequest(src, len, false, {}, o.out), (ok) => this.failed(ok));
     });
   }
   /** Finish the stream: last output and (encrypting GCM) the tag; decrypting GCM checks `tag`. */
@@ -589,16 +605,19 @@ export class CipherSession extends Session {
     return attempt(() => {
       this.check();
       this.owned(owner);
-      const o = optionsObject(options);
-      return this.chain(OPS.sessionCipher, () => this.streamRequest(new Uint8Array(0), true, o, o.out), (ok) => this.failed(ok));
+      const o = opts(options, KEYS.final, true);
+      return this.chain(OPS.sessionCipher, () => this.streamRequest(EMPTY, 0, true, o, o.out), (ok) => this.failed(ok));
     });
   }
   /** {@link CipherSession.update} on the calling thread. */
   updateSync(data: Bytes, options: { readonly out?: Bytes } = {}): Buffer {
     this.owned(undefined);
-    const o = optionsObject(options);
+    const o = opts(options, KEYS.out, true);
     try {
-      return this.sync(OPS.sessionCipher, () => this.streamRequest(input(data), false, o, o.out));
+      return this.sync(OPS.sessionCipher, () => {
+        const src = input(data);
+        return this.streamRequest(src, lengthOf(src), false, {}, o.out);
+      });
     } catch (err) {
       if ((err as WarpdriveError).code !== 'ERR_DEVICE_BUSY') this.failed(false);
       throw err;
@@ -607,9 +626,9 @@ export class CipherSession extends Session {
   /** {@link CipherSession.final} on the calling thread. */
   finalSync(options: StreamFinalOptions = {}): StreamFinalResult {
     this.owned(undefined);
-    const o = optionsObject(options);
+    const o = opts(options, KEYS.final, true);
     try {
-      return this.sync(OPS.sessionCipher, () => this.streamRequest(new Uint8Array(0), true, o, o.out));
+      return this.sync(OPS.sessionCipher, () => this.streamRequest(EMPTY, 0, true, o, o.out));
     } catch (err) {
       if ((err as WarpdriveError).code !== 'ERR_DEVICE_BUSY') this.failed(false);
       throw err;
@@ -663,11 +682,13 @@ export class HashSession extends Session {
     this.alg = info.name;
   }
 
-  private request(src: Uint8Array, final: boolean, out: unknown): CryptoRequest<any> {
+  private request(src: Uint8Array, srcLen: number, final: boolean, out: unknown): CryptoRequest<any> {
+    // a step chained behind others is built after caller code ran: `data` must still be what was checked
+    stillHolds(src, srcLen, 'data');
     const n = final ? this.info.digestLength : 0;
     const dst = final ? output(out, n, undefined) : undefined;
     return {
-      param: makeParam(this.info.id, final ? F.FINAL : 0), src, dst, dstLen: n, aad: undefined, handle: this.handle,
+      param: makeParam(this.info.id, final ? F.FINAL : 0), src, srcLen, dst, dstLen: n, aad: undefined, handle: this.handle,
       authDecrypt: false, label: `${final ? 'digest' : 'update'} ${this.info.name}`,
       done: (cqe: Cqe, r: CryptoRequest) => (final ? prefix(r.dst!, cqe.produced) : undefined),
     };
@@ -678,23 +699,28 @@ export class HashSession extends Session {
     return attempt(() => {
       this.check();
       const src = input(data);
-      return this.chain(OPS.sessionHash, () => this.request(src, false, undefined), () => undefined);
+      const len = lengthOf(src);
+      return this.chain(OPS.sessionHash, () => this.request(src, len, false, undefined), () => undefined);
     });
   }
   /** The digest of everything fed since the last digest; the session restarts. */
   digest(options: { readonly out?: Bytes } = {}): Promise<Buffer> {
     return attempt(() => {
       this.check();
-      const o = optionsObject(options);
-      return this.chain(OPS.sessionHash, () => this.request(new Uint8Array(0), true, o.out), () => undefined);
+      const o = opts(options, KEYS.out, true);
+      return this.chain(OPS.sessionHash, () => this.request(EMPTY, 0, true, o.out), () => undefined);
     });
   }
   /** {@link HashSession.update} on the calling thread. */
   updateSync(data: Bytes): void {
-    this.sync(OPS.sessionHash, () => this.request(input(data), false, undefined));
+    this.sync(OPS.sessionHash, () => {
+      const src = input(data);
+      return this.request(src, lengthOf(src), false, undefined);
+    });
   }
   /** {@link HashSession.digest} on the calling thread. */
   digestSync(options: { readonly out?: Bytes } = {}): Buffer {
-    return this.sync(OPS.sessionHash, () => this.request(new Uint8Array(0), true, optionsObject(options).out));
+    const o = opts(options, KEYS.out, true);
+    return this.sync(OPS.sessionHash, () => this.request(EMPTY, 0, true, o.out));
   }
 }

@@ -5,8 +5,9 @@
  * Node's backpressure (highWaterMark) bounds the data in flight.
  */
 import { Transform, type TransformCallback } from 'node:stream';
+import { lengthOf } from '@warpdrive/core/plugin-kit';
 import type { CipherInfo } from './algorithms.js';
-import { cipherTag, optionsObject, tagLength } from './args.js';
+import { cipherTag, copyOf, options as opts, tagLength } from './args.js';
 import { argError } from './errors.js';
 import type { CipherSession, StreamFinalResult } from './sessions.js';
 
@@ -32,7 +33,7 @@ export interface CipherStreamOptions {
   readonly highWaterMark?: number;
 }
 
-const KEYS = new Set(['iv', 'aad', 'tagLength', 'tag', 'verifiedOnly', 'highWaterMark']);
+const KEYS = ['iv', 'aad', 'tagLength', 'tag', 'verifiedOnly', 'highWaterMark'] as const;
 
 /** A cipher Transform stream of one session message. */
 export class CipherStream extends Transform {
@@ -47,8 +48,7 @@ export class CipherStream extends Transform {
 
   /** @internal use `session.createEncryptStream` / `createDecryptStream` */
   constructor(session: CipherSession, info: CipherInfo, decrypt: boolean, options: unknown) {
-    const o = optionsObject(options);
-    for (const k of Object.keys(o)) if (!KEYS.has(k)) throw argError(`options.${k}`, `\`options.${k}\` is not an option of a cipher stream`);
+    const o = opts(options, KEYS); // own properties, each read once; unknown keys refused
     const hwm = o.highWaterMark;
     if (hwm !== undefined && (typeof hwm !== 'number' || !Number.isInteger(hwm) || hwm < 1)) {
       throw argError('options.highWaterMark', '`options.highWaterMark` must be a positive integer');
@@ -59,7 +59,7 @@ export class CipherStream extends Transform {
     this.decrypt = decrypt;
     if (decrypt) {
       if (o.tagLength !== undefined) throw argError('options.tagLength', '`options.tagLength` applies to encryption; a decrypt stream takes its length from the tag');
-      if (o.tag !== undefined) this.expected = Buffer.from(cipherTag(o.tag, info)!); // a copy: the caller may reuse theirs
+      if (o.tag !== undefined) this.expected = copyOf(cipherTag(o.tag, info)!); // a copy: the caller may reuse theirs
       this.tagLen = 0;
       const v = o.verifiedOnly ?? false;
       if (typeof v !== 'boolean') throw argError('options.verifiedOnly', '`options.verifiedOnly` must be a boolean');
@@ -90,14 +90,14 @@ export class CipherStream extends Transform {
   setAuthTag(tag: Bytes): this {
     if (!this.decrypt) throw argError('setAuthTag', 'setAuthTag() applies to a decrypt stream');
     if (this.writableEnded) throw argError('setAuthTag', 'setAuthTag() must be called before the input ends');
-    this.expected = Buffer.from(cipherTag(tag, this.info)!);
+    this.expected = copyOf(cipherTag(tag, this.info)!);
     return this;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.session.updateAs(this, chunk, {}).then(
       (out) => {
-        if (out.byteLength > 0) this.emitOutput(out);
+        if (lengthOf(out) > 0) this.emitOutput(out);
         callback();
       },
       (err: unknown) => callback(err as Error),
@@ -118,7 +118,7 @@ export class CipherStream extends Transform {
         this.held = undefined;
         this.discard(); // nothing held any more: only hands the session back
         if (held !== undefined) for (const part of held) this.push(part);
-        if (r.output.byteLength > 0) this.push(r.output);
+        if (lengthOf(r.output) > 0) this.push(r.output);
         callback();
       },
       (err: unknown) => {
