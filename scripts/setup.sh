@@ -6,7 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.9
-APT_PACKAGES=(cmake pkg-config libdeflate-dev libisal-dev libssl-dev zlib1g-dev)
+# Build: cmake, pkg-config, a C/C++ toolchain and the engines' libraries.
+# Tests: gcc (C test programs), gzip and python3 (interop), Debian's NIST CAVP
+# vectors (plugins-crypto kat.test.ts). Under CI a test that misses one of
+# these fails instead of skipping, so they are installed here, not by hand.
+# The kernel driver's QEMU stage installs its own (driver/test/qemu/run.sh).
+APT_PACKAGES=(cmake pkg-config gcc g++ make libc6-dev libdeflate-dev libisal-dev libssl-dev zlib1g-dev
+  gzip python3 python3-cryptography-vectors)
 
 need_apt=()
 for p in "${APT_PACKAGES[@]}"; do

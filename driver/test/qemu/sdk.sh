@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs inside the test guest, chrooted into the overlay of the host root
 # (see sdk_stage in init.sh): host node runs each package's kernel-device
-# tests (packages/*/test/device-kernel*.test.ts: core, then the plugins'
-# conformance suites) against /dev/wd_soft-0, prints one
+# tests (packages/*/test/device-kernel*.test.ts: native, core, then the
+# plugins' conformance suites) against /dev/wd_soft-0, prints one
 # "WDTEST sdk:<test>@<tag> PASS|FAIL|SKIP" line per test, then the SDK perf
 # figures as "PERF sdk ..." lines (sdk-perf.mjs: ops/s and syscalls/op;
 # sdk-doorbell.mjs: kick eventfd vs ioctl doorbell).
@@ -10,7 +10,7 @@
 REPO=$1 TAG=$2
 export HOME=/tmp PATH=/usr/local/bin:/usr/bin:/bin WARPDRIVE_DEVICE=wd_soft-0 CI=1 NO_COLOR=1
 mkdir -p /tmp
-for pkg in core plugins-zip plugins-crypto; do
+for pkg in native core plugins-zip plugins-crypto; do
 	dir="$REPO/packages/$pkg"
 	[ -d "$dir" ] || { echo "WDTEST sdk:setup-$pkg@$TAG FAIL (no $dir)"; continue; }
 	files=$(cd "$dir" && ls test/device-kernel*.test.ts 2>/dev/null)

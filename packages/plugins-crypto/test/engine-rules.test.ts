@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { needs } from '../../conformance/needs.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'wd-crypto-rules-'));
@@ -43,7 +44,7 @@ function runC(name: string): void {
   expect(out).toBe('');
 }
 
-describe.skipIf(!hasCc())('engine rules (C, below the TypeScript checks)', () => {
+describe.skipIf(needs(hasCc(), `a C compiler (${process.env.CC ?? 'cc'}; scripts/setup.sh installs gcc)`))('engine rules (C, below the TypeScript checks)', () => {
   it('malformed fields → -EINVAL, bad handles → -EBADF, ENOSPC writes nothing, EBADMSG wipes, random SQEs never crash', () => {
     runC('engine_rules');
   });

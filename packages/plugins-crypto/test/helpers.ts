@@ -1,5 +1,4 @@
 /** Test helpers: contexts, the NIST CAVP vector files, an .rsp parser. */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContext } from '@warpdrive/core';
@@ -19,17 +18,13 @@ export type CryptoContext = Awaited<ReturnType<typeof open>>;
 const VECTORS = '/usr/lib/python3/dist-packages/cryptography_vectors';
 
 /**
- * The directory of Debian's python3-cryptography-vectors (installed here if
- * missing, idempotently), or the reason it is unavailable.
+ * The directory of Debian's python3-cryptography-vectors, or the reason it
+ * is unavailable. scripts/setup.sh installs the package; a test never runs
+ * apt-get itself.
  */
 export function vectorsDir(): { dir?: string; reason?: string } {
   if (existsSync(VECTORS)) return { dir: VECTORS };
-  try {
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'python3-cryptography-vectors'], { stdio: 'ignore', timeout: 300_000 });
-  } catch (err) {
-    return { reason: `python3-cryptography-vectors is not installed and apt-get failed: ${(err as Error).message}` };
-  }
-  return existsSync(VECTORS) ? { dir: VECTORS } : { reason: 'python3-cryptography-vectors installed no vector files' };
+  return { reason: `${VECTORS} is missing: Debian's python3-cryptography-vectors is not installed (scripts/setup.sh installs it)` };
 }
 
 /** One record of a CAVP .rsp/.txt file: the fields, the enclosing [section] values, FAIL marker. */
