@@ -409,6 +409,9 @@ export class Queue {
     this.encoding = true;
     try {
       op.prep(sqe, request, slots.pin);
+      // No-SVA: copy the pinned buffers in; refuses one the encoder's user
+      // code detached after pinning it (ERR_BUFFER_DETACHED).
+      slots.bounce?.commit(slot);
     } catch (err) {
       this.encoding = false;
       const resolve = slots.resolve[slot];
@@ -431,7 +434,6 @@ export class Queue {
       return true;
     }
     this.encoding = false;
-    slots.bounce?.commit(slot);
     sqe.userDataParts(slot, PROMISE_TAG);
     slots.op[slot] = op;
     slots.request[slot] = request;
@@ -485,13 +487,21 @@ export class Queue {
     const reject = slots.reject[slot]!;
     const status = this.i32[cqe.w + STATUS_WORD]!;
     const bounce = slots.bounce;
+    let copyError: WarpdriveError | undefined;
     if (bounce !== undefined) {
-      bounce.copyOut(slot); // before the decoder reads any output
+      copyError = bounce.copyOut(slot); // before the decoder reads any output
       this.regionBlocked = false;
     }
     this.nOps++;
     this.nBytesIn += cqe.consumed;
     this.nBytesOut += cqe.produced;
+    if (copyError !== undefined) {
+      // An output the caller detached in flight: its bytes have nowhere to go.
+      slots.release(slot);
+      this.nErrors++;
+      reject(copyError);
+      return;
+    }
     if (status !== 0 && !op.handlesErrors) {
       slots.release(slot);
       this.nErrors++;

@@ -4,15 +4,55 @@
  *
  * Parallel arrays and an integer free-list instead of a Map or an object per
  * request: nothing is allocated per operation except the caller's promise.
- * Each slot also holds strong references to every buffer its SQE points at
- * ("pins") until the CQE is reaped, so the GC cannot free memory the device
- * is still reading or writing.
+ * Each slot also keeps every buffer its SQE points at ("pins") until the CQE
+ * is reaped, so neither the GC nor the caller can free memory the device is
+ * still reading or writing. Referencing the JS object is not enough for
+ * that: `ab.transfer()` or `structuredClone(ab, { transfer: [ab] })`
+ * detaches a pinned buffer and moves its memory to a new ArrayBuffer that V8
+ * frees once it is collected. So on an SVA queue a pin also takes a hold on
+ * the ArrayBuffer's backing store itself (the addon's `createBackingHolds`:
+ * one N-API call answers the address and takes the hold), dropped with the
+ * slot — when the CQE is reaped, or when the closed queue's device reports
+ * that no engine can touch user memory any more. A no-SVA queue needs no
+ * hold: the device only reaches the data region, and the copies through it
+ * (bounce.ts) notice a buffer detached meanwhile.
+ *
+ * Measured cost of one pin (a 4 KiB Uint8Array, median of 7 runs of 10^6,
+ * this machine, Node 20/22/24): 134/136/122 ns with only the JS reference,
+ * AFTER_PLACEHOLDER with the hold.
  */
+import type { BackingHolds } from '@warpdrive/native';
 import type { PinFn } from './plugin.js';
 import type { BoundOperation } from './registry.js';
-import { pinnableAddress } from './memory.js';
+import { addressOf, checkedByteLength, pinnableAddress } from './memory.js';
+import { getNative } from './native.js';
+import { backingOf, isResizable, offsetOf, type BufferInput } from './kit/intrinsics.js';
 import { Bounce } from './bounce.js';
 import type { DataRegion } from './data-region.js';
+
+/** The addon's hold table for `size` slots, or undefined if it cannot hold backing stores. */
+function createHolds(size: number): BackingHolds | undefined {
+  const native = getNative();
+  if (typeof native.createBackingHolds !== 'function' || !native.holdsBackingStores) return undefined;
+  const holds = native.createBackingHolds(size);
+  return holds.holding ? holds : undefined;
+}
+
+/**
+ * {@link pinnableAddress} that also holds the backing store of an
+ * ArrayBuffer for `slot` (the same checks and errors; one N-API call).
+ */
+function heldAddress(value: BufferInput, name: string, holds: BackingHolds, slot: number, held: Uint8Array): number {
+  const length = checkedByteLength(value, name); // not a buffer, detached: typed errors
+  const backing = backingOf(value);
+  if (isResizable(backing)) return pinnableAddress(value, name); // throws its typed error
+  if (length === 0) return 0;
+  const base = holds.pin(backing as ArrayBuffer, slot);
+  // A SharedArrayBuffer: no hold (its memory lives while any agent has it).
+  if (base === undefined) return addressOf(value, name);
+  held[slot] = 1; // a live, non-empty ArrayBuffer: the table holds it now
+  return base + offsetOf(value);
+}
 
 type Settle = (value: unknown) => void;
 
@@ -35,6 +75,10 @@ export class SlotTable {
   readonly executor: (resolve: Settle, reject: Settle) => void;
   /** No-SVA queues: the copies through the data region (undefined with SVA). */
   readonly bounce: Bounce | undefined;
+  /** SVA queues: backing-store holds per slot (undefined without SVA or where the addon cannot hold). */
+  private readonly holds: BackingHolds | undefined;
+  /** 1 where the slot took a hold since it was acquired (release only those). */
+  private readonly held: Uint8Array;
 
   constructor(size: number, region?: DataRegion) {
     this.size = size;
@@ -47,21 +91,40 @@ export class SlotTable {
     for (let i = 0; i < size; i++) this.free[i] = size - 1 - i;
     this.top = size;
     const bounce = (this.bounce = region === undefined ? undefined : new Bounce(region, size));
-    this.pin = bounce === undefined
+    const holds = (this.holds = bounce === undefined ? createHolds(size) : undefined);
+    const held = (this.held = new Uint8Array(size));
+    this.pin = bounce !== undefined
+      ? (buffer, name = 'buffer', access = 'readwrite') => {
+          pinnableAddress(buffer, name); // the same checks as with SVA
+          this.pins[this.current]!.push(buffer);
+          return bounce.place(this.current, buffer, access, name);
+        }
+      : holds === undefined
       ? (buffer, name = 'buffer') => {
           const address = pinnableAddress(buffer, name);
           this.pins[this.current]!.push(buffer);
           return address;
         }
-      : (buffer, name = 'buffer', access = 'readwrite') => {
-          pinnableAddress(buffer, name); // the same checks as with SVA
-          this.pins[this.current]!.push(buffer);
-          return bounce.place(this.current, buffer, access, name);
+      : (buffer, name = 'buffer') => {
+          const slot = this.current;
+          const address = heldAddress(buffer, name, holds, slot, held);
+          this.pins[slot]!.push(buffer);
+          return address;
         };
     this.executor = (resolve, reject) => {
       this.resolve[this.current] = resolve;
       this.reject[this.current] = reject;
     };
+  }
+
+  /** True if pins of this table hold backing stores (an SVA queue and an addon that can). */
+  get holdsBackingStores(): boolean {
+    return this.holds !== undefined;
+  }
+
+  /** Backing stores held for `slot` (tests). */
+  holdCount(slot: number): number {
+    return this.holds?.count(slot) ?? 0;
   }
 
   /** Slots in use. */
@@ -87,6 +150,11 @@ export class SlotTable {
     this.reject[slot] = undefined;
     const pins = this.pins[slot]!;
     if (pins.length !== 0) pins.length = 0;
+    if (this.held[slot] !== 0) {
+      // Callers release a slot only once no engine can touch its memory.
+      this.held[slot] = 0;
+      this.holds!.release(slot);
+    }
     this.bounce?.release(slot);
     this.free[this.top++] = slot;
   }

@@ -28,6 +28,8 @@ export const mockState = {
   dataBytes: 0,
   /** src/dst fields of the SQEs executed (addresses or region offsets). */
   addresses: [] as number[],
+  /** Backing-store holds alive (createBackingHolds tables). */
+  holds: 0,
 };
 
 function addressOf(view: ArrayBufferView | ArrayBuffer): bigint {
@@ -240,11 +242,44 @@ class MockDevice {
   }
 }
 
+/**
+ * The addon's backing-store holds, modelled: a hold is a strong reference
+ * (a JS stand-in cannot keep a detached buffer's memory); `mockState.holds`
+ * counts the holds alive in every table, so tests see them taken and dropped.
+ */
+function createBackingHolds(slots: number) {
+  const table: ArrayBuffer[][] = Array.from({ length: slots }, () => []);
+  const check = (slot: number): ArrayBuffer[] => {
+    const t = Number.isInteger(slot) ? table[slot] : undefined;
+    if (t === undefined) throw new RangeError('backingHolds: `slot` must be an integer below the table\'s size');
+    return t;
+  };
+  return {
+    holding: true,
+    pin(buffer: unknown, slot: number): number | undefined {
+      const t = check(slot);
+      if (!(buffer instanceof ArrayBuffer)) return undefined;
+      if (buffer.byteLength === 0) return 0;
+      t.push(buffer);
+      mockState.holds++;
+      return Number(addressOf(buffer));
+    },
+    release(slot: number): void {
+      const t = check(slot);
+      mockState.holds -= t.length;
+      t.length = 0;
+    },
+    count: (slot: number): number => check(slot).length,
+  };
+}
+
 export const native = {
   abi: { api: 'wd_soft_v1', sizes: SIZES, offsets: OFFSETS, constants: CONSTANTS, errno: ERRNO },
   addressOf,
   arrayBufferAddress: (buffer: unknown): number | undefined =>
     buffer instanceof ArrayBuffer ? Number(addressOf(buffer)) : undefined,
+  holdsBackingStores: true,
+  createBackingHolds,
   availableCpus: () => 2,
   SoftDevice: MockDevice,
   resources: () => ({ devices: mockState.devices, queues: mockState.queues, threads: 0, fds: 0 }),
