@@ -15,10 +15,20 @@
  * - `release` returns the extents.
  *
  * A buffer carved from the region itself is referenced in place (no copy).
+ *
+ * A caller may detach a pinned buffer (`transfer()`, `structuredClone(…,
+ * { transfer })`) while its request waits or runs. The device never reaches
+ * caller memory here, so that cannot corrupt anything; it only means a copy
+ * has nowhere to go: `commit` refuses the request (ERR_BUFFER_DETACHED, the
+ * encoder's user code detached it after pin) and `copyOut` answers the same
+ * error for an output that was detached in flight, instead of dropping the
+ * output silently or letting a TypeError of `set` escape.
  */
 import type { DataRegion, PinAccess } from './data-region.js';
 import { WarpdriveError } from './errors.js';
 import type { BufferInput } from './memory.js';
+import { FastBuffer, backingOf, isDetached, lengthOf, offsetOf } from './kit/intrinsics.js';
+import { detachedError, viewOf } from './kit/bytes.js';
 
 /** Thrown by place() when the region is full for now: the request waits. */
 export const REGION_FULL: unique symbol = Symbol('warpdrive.regionFull');
@@ -28,12 +38,14 @@ const WRITE = 1;
 const READWRITE = 2;
 const ACCESS: Readonly<Record<PinAccess, number>> = { read: READ, write: WRITE, readwrite: READWRITE };
 
-function bytesOf(buffer: BufferInput): Uint8Array {
-  return ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : new Uint8Array(buffer);
+/** Core's own view over the bytes of `b` (lengths from the captured getters). */
+function bufferOver(b: Uint8Array): Buffer {
+  return new FastBuffer(backingOf(b), offsetOf(b), lengthOf(b));
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+/** True once the view no longer covers the `length` bytes it was placed with (detached meanwhile). */
+function gone(view: Uint8Array, length: number): boolean {
+  return lengthOf(view) !== length || isDetached(backingOf(view));
 }
 
 export class Bounce {
@@ -44,6 +56,8 @@ export class Bounce {
   private readonly access: number[][];
   /** Extent lengths as placed (a view reads 0 once its buffer is detached). */
   private readonly lengths: number[][];
+  /** Argument names, for the detached errors. */
+  private readonly names: string[][];
   private readonly slotBytes: Float64Array;
   private live = 0;
 
@@ -52,6 +66,7 @@ export class Bounce {
     this.offsets = Array.from({ length: slots }, () => []);
     this.access = Array.from({ length: slots }, () => []);
     this.lengths = Array.from({ length: slots }, () => []);
+    this.names = Array.from({ length: slots }, () => []);
     this.slotBytes = new Float64Array(slots);
   }
 
@@ -62,10 +77,10 @@ export class Bounce {
    *   WarpdriveError `ERR_INVALID_ARGUMENT` if the request can never fit
    */
   place(slot: number, buffer: BufferInput, access: PinAccess, name: string): number {
-    const view = bytesOf(buffer);
+    const view = viewOf(buffer, name); // pin checked it: live, fixed-length
     const own = this.region.offsetOf(view);
     if (own >= 0) return own; // carved from the region: zero copy
-    const length = view.byteLength;
+    const length = lengthOf(view);
     if (length === 0) return 0;
     const kind = ACCESS[access];
     if (kind === undefined) {
@@ -86,39 +101,63 @@ export class Bounce {
     this.offsets[slot]!.push(offset);
     this.access[slot]!.push(kind);
     this.lengths[slot]!.push(length);
+    this.names[slot]!.push(name);
     this.slotBytes[slot] = this.slotBytes[slot]! + length;
     this.live += length;
     return offset;
   }
 
-  /** Copy the slot's buffers into the region (the encoder is done). */
+  /**
+   * Copy the slot's buffers into the region (the encoder is done).
+   * @throws WarpdriveError `ERR_BUFFER_DETACHED` if the encoder's user code
+   *   (a getter) detached a buffer after it was pinned
+   */
   commit(slot: number): void {
     const views = this.views[slot]!;
     const offsets = this.offsets[slot]!;
-    const bytes = this.region.bytes;
-    for (let i = 0; i < views.length; i++) bytes.set(views[i]!, offsets[i]!); // pin checked them: none detached
+    const lengths = this.lengths[slot]!;
+    const region = this.region.bytes;
+    for (let i = 0; i < views.length; i++) {
+      const v = views[i]!;
+      if (gone(v, lengths[i]!)) throw detachedError(this.names[slot]![i]!);
+      region.set(v, offsets[i]!);
+    }
     this.bytesCopied += this.slotBytes[slot]!;
   }
 
-  /** Copy back what the device may have written (see the file comment). */
-  copyOut(slot: number): void {
+  /**
+   * Copy back what the device may have written (see the file comment).
+   * @returns undefined, or `ERR_BUFFER_DETACHED` naming the first output
+   *   (`write`/`readwrite`) buffer detached while the request was in flight:
+   *   its bytes have nowhere to go (the other outputs are copied back)
+   */
+  copyOut(slot: number): WarpdriveError | undefined {
     const views = this.views[slot]!;
-    if (views.length === 0) return;
+    if (views.length === 0) return undefined;
     const offsets = this.offsets[slot]!;
     const access = this.access[slot]!;
-    const bytes = this.region.bytes;
+    const lengths = this.lengths[slot]!;
+    const region = this.region.bytes;
+    const extent = (i: number): Buffer => new FastBuffer(backingOf(region), offsetOf(region) + offsets[i]!, lengths[i]!);
+    let error: WarpdriveError | undefined;
     const back: boolean[] = [];
     for (let i = 0; i < views.length; i++) {
       const v = views[i]!;
-      const r = bytes.subarray(offsets[i]!, offsets[i]! + v.byteLength);
-      back.push(access[i] === WRITE || (access[i] === READWRITE && !equal(r, v)));
+      if (access[i] === READ) {
+        back.push(false);
+      } else if (gone(v, lengths[i]!)) {
+        error ??= detachedError(this.names[slot]![i]!);
+        back.push(false);
+      } else {
+        back.push(access[i] === WRITE || !extent(i).equals(bufferOver(v)));
+      }
     }
     for (let i = 0; i < views.length; i++) {
-      const v = views[i]!;
-      if (!back[i] || v.byteLength === 0) continue; // byteLength 0: detached meanwhile
-      v.set(bytes.subarray(offsets[i]!, offsets[i]! + v.byteLength));
-      this.bytesCopied += v.byteLength;
+      if (!back[i] || lengths[i] === 0) continue;
+      views[i]!.set(extent(i));
+      this.bytesCopied += lengths[i]!;
     }
+    return error;
   }
 
   /** Return the slot's extents to the region. */
@@ -133,6 +172,7 @@ export class Bounce {
     views.length = 0;
     offsets.length = 0;
     this.access[slot]!.length = 0;
+    this.names[slot]!.length = 0;
     lengths.length = 0;
   }
 }
