@@ -4,7 +4,10 @@
  */
 import { WD_MAX_REQ_LEN, WD_OP_COPY, WD_OP_CRC32, WD_OP_NOP, WD_SOFT_API_V1 } from '../abi.js';
 import { WarpdriveError } from '../errors.js';
-import { checkedByteLength, requireBytes, type BufferInput } from '../memory.js';
+import type { BufferInput } from '../memory.js';
+import { lengthOf } from '../kit/intrinsics.js';
+import { requireLength, viewOf } from '../kit/bytes.js';
+import { ownField } from '../kit/options.js';
 import { definePlugin, type PinFn, type Plugin, type PluginHost } from '../plugin.js';
 import type { Cqe } from '../cqe.js';
 import type { SqeWriter } from '../sqe.js';
@@ -67,13 +70,6 @@ function requestObject(request: unknown): Record<string, unknown> {
   return request as Record<string, unknown>;
 }
 
-function checkLength(length: number, name: string): void {
-  if (length > WD_MAX_REQ_LEN) {
-    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`${name}\` must be at most ${WD_MAX_REQ_LEN} bytes, got ${length}`, {
-      details: { argument: name },
-    });
-  }
-}
 
 const nop = {
   prep(sqe: SqeWriter): void {
@@ -84,18 +80,18 @@ const nop = {
 const copy = {
   prep(sqe: SqeWriter, request: CopyRequest, pin: PinFn): void {
     const r = requestObject(request);
-    // Each field is read once: a getter (or Proxy) must not hand the length
-    // check one buffer and pin() another.
-    const src = r.src;
-    const dst = r.dst;
-    const srcLen = checkedByteLength(src, 'src');
-    const dstLen = checkedByteLength(dst, 'dst');
-    checkLength(srcLen, 'src');
-    requireBytes(dstLen, srcLen, 'dst');
+    // Each field is read once, as an own property (Object.prototype.dst is
+    // not a destination), and turned into core's own view: a getter, a Proxy
+    // or a lying `byteLength` cannot hand the length check one buffer and
+    // pin() another. Lengths come from the views from here on.
+    const src = viewOf(ownField(r, 'src'), 'src', { maxLength: WD_MAX_REQ_LEN });
+    const dst = viewOf(ownField(r, 'dst'), 'dst');
+    const srcLen = lengthOf(src);
+    const dstLen = requireLength(dst, srcLen, 'dst');
     sqe.opcode(WD_OP_COPY)
-      .srcAddr(pin(src as BufferInput, 'src', 'read'))
+      .srcAddr(pin(src, 'src', 'read'))
       .srcLen(srcLen)
-      .dstAddr(pin(dst as BufferInput, 'dst', 'write'))
+      .dstAddr(pin(dst, 'dst', 'write'))
       .dstLen(Math.min(dstLen, WD_MAX_REQ_LEN));
   },
   complete(cqe: Cqe): number {
@@ -106,16 +102,15 @@ const copy = {
 const crc32 = {
   prep(sqe: SqeWriter, request: Crc32Request, pin: PinFn): void {
     const r = requestObject(request);
-    const data = r.data; // read once, as in copy
-    const length = checkedByteLength(data, 'data');
-    checkLength(length, 'data');
-    const seed = r.seed ?? 0;
+    const data = viewOf(ownField(r, 'data'), 'data', { maxLength: WD_MAX_REQ_LEN }); // as in copy
+    const length = lengthOf(data);
+    const seed = ownField(r, 'seed') ?? 0; // Object.prototype.seed is not a seed
     if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`seed\` must be an unsigned 32-bit integer, got ${String(seed)}`, {
         details: { argument: 'seed' },
       });
     }
-    sqe.opcode(WD_OP_CRC32).srcAddr(pin(data as BufferInput, 'data', 'read')).srcLen(length).aux(seed);
+    sqe.opcode(WD_OP_CRC32).srcAddr(pin(data, 'data', 'read')).srcLen(length).aux(seed);
   },
   complete(cqe: Cqe): number {
     return cqe.auxLow;
