@@ -1,11 +1,12 @@
 /**
  * Encoders and decoders of the zip operations for the `wd_soft_v1` api.
  * Every buffer an SQE references goes through `pin`; failed CQEs become
- * typed errors here (codecs set `handlesErrors`).
+ * typed errors here (codecs set `handlesErrors`). Request buffers are the
+ * plugin kit's views (`viewOf`) or the plugin's own, never a caller's object.
  */
-import { WD_MAX_REQ_LEN, WarpdriveError, type BufferInput, type Cqe, type OperationCodec, type PinFn, type SqeWriter } from '@warpdrive/core';
+import type { Cqe, OperationCodec, PinFn, SqeWriter } from '@warpdrive/core';
+import { lengthOf } from '@warpdrive/core/plugin-kit';
 import { zipError } from './errors.js';
-import { lengthOf } from './lengths.js';
 import { ZIP_AUX_END, ZIP_DETAIL, ZIP_OP } from './opcodes.js';
 
 const ENOSPC = 28;
@@ -13,7 +14,7 @@ const TWO_32 = 4294967296;
 
 /** One-shot compress: `produced` bytes. */
 export interface CompressRequest {
-  readonly src: BufferInput;
+  readonly src: Uint8Array;
   readonly dst: Uint8Array;
   readonly opFlags: number;
   readonly header: Uint8Array | undefined;
@@ -24,7 +25,7 @@ export interface CompressRequest {
 }
 /** One-shot decompress: `produced`, or -1 when `dst` was too small. */
 export interface DecompressRequest {
-  readonly src: BufferInput;
+  readonly src: Uint8Array;
   readonly dst: Uint8Array;
   readonly opFlags: number;
   /** `dst` is the caller's `options.out`. */
@@ -50,20 +51,6 @@ export interface StreamStepResult {
   readonly more: boolean;
   /** The stream reached its end. */
   readonly end: boolean;
-}
-
-export function byteLength(value: unknown, name: string): number {
-  if (!ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer) && !(typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer)) {
-    const got = value === null ? 'null' : typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
-    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`${name}\` must be a Buffer, TypedArray, DataView or ArrayBuffer, got ${got}`, {
-      details: { argument: name },
-    });
-  }
-  const n = lengthOf(value);
-  if (n > WD_MAX_REQ_LEN) {
-    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`${name}\` must be at most ${WD_MAX_REQ_LEN} bytes, got ${n}`, { details: { argument: name } });
-  }
-  return n;
 }
 
 function fail(cqe: Cqe, name: string): never {

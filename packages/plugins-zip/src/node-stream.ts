@@ -6,12 +6,29 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { WarpdriveError } from '@warpdrive/core';
+import { bufferOf, isTypedArray, lengthOf, viewOf } from '@warpdrive/core/plugin-kit';
 import { StreamCore, type StepFlush } from './stream-core.js';
 import type { FlushKind, ZipStream } from './types.js';
 
 // Zero-length marker chunks, recognised by identity (node:zlib's trick), so
 // a flush is ordered with the writes before it.
 const FLUSH_MARK: Readonly<Record<FlushKind, Buffer>> = { sync: Buffer.alloc(0), full: Buffer.alloc(0) };
+
+type WriteCallback = (error: Error | null | undefined) => void;
+
+/**
+ * A written view that is not a Buffer, as a Buffer over its true bytes.
+ * node's Writable converts such a chunk itself from the chunk's own
+ * `buffer`/`byteOffset`/`byteLength` properties, which the caller's object
+ * may answer with anything; Buffers (and everything else) reach
+ * `_transform`, which takes the kit's view of them.
+ */
+function trustedChunk(chunk: unknown): unknown {
+  if (typeof chunk === 'string' || chunk === null || chunk === undefined) return chunk; // node's own cases
+  // anything else is refused here: node would read a Proxy's `length` through the Buffer getter and throw a bare TypeError
+  const view = viewOf(chunk, 'chunk', { expected: 'a string, Buffer, TypedArray or DataView' });
+  return chunk instanceof Buffer && isTypedArray(chunk) ? chunk : bufferOf(view, 0, lengthOf(view), 'chunk');
+}
 
 /** A compressing or decompressing Transform. */
 export class ZipTransform extends Transform implements ZipStream {
@@ -28,17 +45,51 @@ export class ZipTransform extends Transform implements ZipStream {
     return this.core.bytesIn;
   }
 
-  override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (!(chunk instanceof Uint8Array)) {
-      callback(new WarpdriveError('ERR_INVALID_ARGUMENT', '`chunk` must be a Buffer or Uint8Array'));
-      return;
+  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    let trusted: unknown;
+    try {
+      trusted = trustedChunk(chunk);
+    } catch (err) {
+      // (as node does with a chunk it refuses: the callback and 'error' get it)
+      const cb = typeof encoding === 'function' ? encoding : callback;
+      if (cb !== undefined) process.nextTick(cb, err as Error);
+      this.destroy(err as Error);
+      return false;
     }
-    let flush: StepFlush = chunk === FLUSH_MARK.sync ? 'sync' : chunk === FLUSH_MARK.full ? 'full' : 'none';
+    return super.write(trusted, encoding as BufferEncoding, callback);
+  }
+
+  override end(chunk?: unknown, encoding?: BufferEncoding | (() => void), callback?: () => void): this {
+    if (typeof chunk === 'function' || chunk === undefined || chunk === null) return super.end(chunk as () => void);
+    let trusted: unknown;
+    try {
+      trusted = trustedChunk(chunk);
+    } catch (err) {
+      this.destroy(err as Error);
+      return this;
+    }
+    return super.end(trusted, encoding as BufferEncoding, callback);
+  }
+
+  override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
+    let view: Uint8Array;
+    let flush: StepFlush = 'none';
+    if (chunk === FLUSH_MARK.sync || chunk === FLUSH_MARK.full) {
+      view = chunk as Buffer;
+      flush = chunk === FLUSH_MARK.sync ? 'sync' : 'full';
+    } else {
+      try {
+        view = viewOf(chunk, 'chunk', { expected: 'a Buffer or Uint8Array' });
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+    }
     // node:zlib finishes with the last chunk written after end() (a
     // truncated stream fails in that write, not after it): the facade's
     // inflate streams do the same
-    if (this.core.nodeMode && this.writableEnded && this.writableLength === chunk.byteLength) flush = 'finish';
-    this.core.process(chunk, flush, (out) => this.push(out)).then(() => callback(), callback);
+    if (this.core.nodeMode && this.writableEnded && this.writableLength === lengthOf(view)) flush = 'finish';
+    this.core.process(view, flush, (out) => this.push(out)).then(() => callback(), callback);
   }
 
   override _flush(callback: TransformCallback): void {

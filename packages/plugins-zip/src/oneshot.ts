@@ -9,18 +9,16 @@
  * the output, never a repeated re-decompression — with maxOutputLength
  * enforced per chunk, so a decompression bomb stops at the limit.
  */
-import { WD_MAX_REQ_LEN, WarpdriveError, type BufferInput, type PluginHost } from '@warpdrive/core';
-import { byteLength, type CompressRequest, type DecompressRequest, type StreamStepResult } from './codec.js';
+import { WD_MAX_REQ_LEN, WarpdriveError, type PluginHost } from '@warpdrive/core';
+import { bufferOf, lengthOf, pinToOneQueue, runsInline, viewOf } from '@warpdrive/core/plugin-kit';
+import type { CompressRequest, DecompressRequest, StreamStepResult } from './codec.js';
 import { outputLimitError } from './errors.js';
-import { encodeGzipHeader } from './gzip-header.js';
-import { bytesOf, lengthOf } from './lengths.js';
 import type { LiveStreams } from './live-streams.js';
 import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_F_STOP_AT_END, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
 import { compressParams, decompressParams, type CompressParams, type DecompressParams } from './options.js';
 import { callerOutput, outTooSmall, outView, type CallerOuts } from './out-memory.js';
 import { OutputPool, SLAB_MAX } from './out-pool.js';
 import { ScratchPool } from './scratch-pool.js';
-import { streamHost } from './queue-pin.js';
 import { runAsync, runSync, type Steps } from './steps.js';
 
 const TRAILER = { deflate: 0, zlib: 4, gzip: 8 } as const;
@@ -47,15 +45,21 @@ function outputBuffer(size: number, pool: OutputPool): Buffer {
   return size <= SLAB_MAX ? pool.take(size) : Buffer.allocUnsafe(size);
 }
 
-/** Build the compress request for validated `data`. */
-export function compressRequest(data: BufferInput, p: CompressParams, pool: OutputPool): CompressRequest {
-  const n = byteLength(data, 'data');
-  const header = p.gzip === undefined ? undefined : encodeGzipHeader(p.gzip, p.level);
+/** The caller's `data` as the kit's view: checked once, and nothing it says about itself is read again. */
+function inputView(data: unknown): Uint8Array {
+  return viewOf(data, 'data', { maxLength: WD_MAX_REQ_LEN });
+}
+
+/** Build the compress request for the caller's `data`. */
+export function compressRequest(data: unknown, p: CompressParams, pool: OutputPool): CompressRequest {
+  const src = inputView(data);
+  const n = lengthOf(src);
+  const header = p.header;
   if (p.out !== undefined) {
     const opFlags = ZIP_FMT[p.format] | (p.level << ZIP_LEVEL_SHIFT);
-    return { src: data, dst: callerOutput(p.out, bytesOf(data), WD_MAX_REQ_LEN), opFlags, header, callerOut: true };
+    return { src, dst: callerOutput(p.out, src, WD_MAX_REQ_LEN), opFlags, header, callerOut: true };
   }
-  const size = (header?.length ?? DEFAULT_HEADER[p.format]) + rawBound(n) + TRAILER[p.format];
+  const size = (header === undefined ? DEFAULT_HEADER[p.format] : lengthOf(header)) + rawBound(n) + TRAILER[p.format];
   if (size > WD_MAX_REQ_LEN) {
     throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`data\` is too large for one request (${n} bytes): use createCompressStream()`, {
       details: { argument: 'data' },
@@ -64,9 +68,9 @@ export function compressRequest(data: BufferInput, p: CompressParams, pool: Outp
   const opFlags = ZIP_FMT[p.format] | (p.level << ZIP_LEVEL_SHIFT);
   if (size > SLAB_MAX && ScratchPool.covers(size)) {
     const scratch = pool.large.take(size);
-    return { src: data, dst: scratch.subarray(0, size), opFlags, header, scratch };
+    return { src, dst: scratch.subarray(0, size), opFlags, header, scratch };
   }
-  return { src: data, dst: outputBuffer(size, pool), opFlags, header };
+  return { src, dst: outputBuffer(size, pool), opFlags, header };
 }
 
 function decompressFlags(p: DecompressParams): number {
@@ -78,7 +82,7 @@ function decompressFlags(p: DecompressParams): number {
  * the context's ratio hint (8×, raised after data that did not fit), ≤ 256 MiB.
  */
 function outputGuess(src: Uint8Array, p: DecompressParams, ratio: number): number {
-  const n = src.byteLength;
+  const n = lengthOf(src);
   let guess = Math.min(n * ratio + 1024, MAX_GUESS);
   const gzip = p.format === 'gzip' || (p.format === 'auto' && src[0] === 0x1f);
   if (gzip && n >= 18) {
@@ -95,10 +99,9 @@ function trailingError(validLength: number): WarpdriveError {
   });
 }
 
-/** Build the first decompress request. */
-export function decompressRequest(data: BufferInput, p: DecompressParams, pool: OutputPool): DecompressRequest {
-  byteLength(data, 'data');
-  const src = bytesOf(data);
+/** Build the first decompress request for the caller's `data`. */
+export function decompressRequest(data: unknown, p: DecompressParams, pool: OutputPool): DecompressRequest {
+  const src = inputView(data);
   if (p.out !== undefined) return { src, dst: callerOutput(p.out, src, Math.min(p.maxOutputLength, WD_MAX_REQ_LEN)), opFlags: decompressFlags(p), callerOut: true };
   return { src, dst: outputBuffer(outputGuess(src, p, pool.ratioHint), pool), opFlags: decompressFlags(p) };
 }
@@ -130,18 +133,21 @@ function* streamDecompress(live: LiveStreams, pool: OutputPool, src: Uint8Array,
   const chunks: Buffer[] = [];
   let total = 0;
   let offset = 0;
-  let next = Math.max(first.length, FIRST_CHUNK);
+  const srcLength = lengthOf(src);
+  let next = Math.max(lengthOf(first), FIRST_CHUNK);
   try {
     for (let dst: Buffer = first; ; ) {
       const room = p.maxOutputLength - total;
       // At the limit, a 1-byte probe tells "exactly at the limit" from "beyond".
-      const out = room === 0 ? Buffer.allocUnsafe(1) : dst.length > room ? dst.subarray(0, room) : dst;
-      const r = (yield [OP.streamInflate, { handle, src: src.subarray(offset), dst: out, opFlags: ZIP_F_FINISH | ZIP_F_STOP_AT_END }]) as StreamStepResult;
+      const out = room === 0 ? Buffer.allocUnsafe(1) : lengthOf(dst) > room ? dst.subarray(0, room) : dst;
+      // (bufferOf, not subarray: the caller may have detached `data` since the last step)
+      const rest = bufferOf(src, offset, srcLength, 'data');
+      const r = (yield [OP.streamInflate, { handle, src: rest, dst: out, opFlags: ZIP_F_FINISH | ZIP_F_STOP_AT_END }]) as StreamStepResult;
       offset += r.consumed;
       if (r.produced > 0 && room === 0) throw outputLimitError(p.maxOutputLength);
       if (r.produced > 0) chunks.push(out.subarray(0, r.produced));
       total += r.produced;
-      if (r.end && offset === src.byteLength) break;
+      if (r.end && offset === srcLength) break;
       if (r.end) throw trailingError(offset);
       if (!r.more && r.produced === 0 && r.consumed === 0) break; // engine made no progress: it reported truncation already
       if (r.more) {
@@ -159,35 +165,33 @@ function* streamDecompress(live: LiveStreams, pool: OutputPool, src: Uint8Array,
       // the context is closing: its close hook ends the handle
     }
   }
-  learnRatio(pool, src.byteLength, total, first.length);
+  learnRatio(pool, srcLength, total, lengthOf(first));
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
 /** The first attempt's output did not fit: redo it as an engine stream. */
 function* redoAsStream(live: LiveStreams, pool: OutputPool, req: DecompressRequest, p: DecompressParams): Steps<Buffer> {
-  const size = (req.dst as Buffer).length;
+  const size = lengthOf(req.dst);
   if (size >= p.maxOutputLength) throw outputLimitError(p.maxOutputLength);
   // The slab region (if any) is not reused as a chunk: the stream may grow past it.
-  return yield* streamDecompress(live, pool, req.src as Uint8Array, p, size <= SLAB_MAX ? Buffer.allocUnsafe(size) : (req.dst as Buffer));
+  return yield* streamDecompress(live, pool, req.src, p, size <= SLAB_MAX ? Buffer.allocUnsafe(size) : (req.dst as Buffer));
 }
 
 /** A first attempt that fit: its result, and what it teaches the ratio hint. */
 function fitted(pool: OutputPool, req: DecompressRequest, p: DecompressParams, produced: number): Buffer {
   const dst = req.dst;
   if (p.out !== undefined) return outView(dst, produced);
-  learnRatio(pool, (req.src as Uint8Array).length, produced, dst.length);
+  learnRatio(pool, lengthOf(req.src), produced, lengthOf(dst));
   return (dst as Buffer).subarray(0, produced);
 }
 
 /** A first attempt that did not fit: an error with the caller's `out`, else the stream redo. */
 function* overflowed(live: LiveStreams, pool: OutputPool, req: DecompressRequest, p: DecompressParams): Steps<Buffer> {
-  if (p.out !== undefined) throw decompressOutTooSmall(p, req.dst.length);
+  if (p.out !== undefined) throw decompressOutTooSmall(p, lengthOf(req.dst));
   return yield* redoAsStream(live, pool, req, p);
 }
 
-function* decompressSteps(live: LiveStreams, data: BufferInput, options: unknown, pool: OutputPool, sync: boolean): Steps<Buffer> {
-  const p = decompressParams(options);
-  const req = decompressRequest(data, p, pool);
+function* decompressSteps(live: LiveStreams, req: DecompressRequest, p: DecompressParams, pool: OutputPool, sync: boolean): Steps<Buffer> {
   const produced = (yield [OP.decompress, req]) as number;
   // (never a caller's out: it may be an earlier result, i.e. a view of the slab)
   if (sync && p.out === undefined) pool.trim(req.dst as Buffer, Math.max(produced, 0));
@@ -197,7 +201,7 @@ function* decompressSteps(live: LiveStreams, data: BufferInput, options: unknown
 
 /** The output did not fit: only a caller's `out` can be short (the plugin's own outputs hold the worst-case bound). */
 function compressOverflow(req: CompressRequest): WarpdriveError {
-  if (req.callerOut) return outTooSmall(req.dst.byteLength, 'compressed');
+  if (req.callerOut) return outTooSmall(lengthOf(req.dst), 'compressed');
   return new WarpdriveError('ERR_OUTPUT_TOO_SMALL', 'compress: the engine needed more than the worst-case output bound (an engine bug: please report it)');
 }
 
@@ -223,10 +227,10 @@ function compressInline(host: PluginHost, req: CompressRequest, pool: OutputPool
 }
 
 /** Async compress on the queue (or inline below `inlineBelow` bytes). */
-export function compress(host: PluginHost, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool, outs: CallerOuts): Promise<Buffer> {
+export function compress(host: PluginHost, data: unknown, options: unknown, inlineBelow: number, pool: OutputPool, outs: CallerOuts): Promise<Buffer> {
   try {
     const req = compressRequest(data, compressParams(options), pool);
-    if (lengthOf(req.src) < inlineBelow) return Promise.resolve(compressInline(host, req, pool));
+    if (runsInline(host, lengthOf(req.src), inlineBelow)) return Promise.resolve(compressInline(host, req, pool));
     // A failed request's scratch is dropped, not reused: the rejection may
     // come from a closing queue, and only a completion proves the device done.
     const run = host.run<number>(OP.compress, req);
@@ -237,26 +241,27 @@ export function compress(host: PluginHost, data: BufferInput, options: unknown, 
 }
 
 /** Sync compress on the inline path. */
-export function compressSync(host: PluginHost, data: BufferInput, options: unknown, pool: OutputPool): Buffer {
+export function compressSync(host: PluginHost, data: unknown, options: unknown, pool: OutputPool): Buffer {
   return compressInline(host, compressRequest(data, compressParams(options), pool), pool);
 }
 
 /** Async decompress. */
-export function decompress(host: PluginHost, live: LiveStreams, data: BufferInput, options: unknown, inlineBelow: number, pool: OutputPool, outs: CallerOuts): Promise<Buffer> {
+export function decompress(host: PluginHost, live: LiveStreams, data: unknown, options: unknown, inlineBelow: number, pool: OutputPool, outs: CallerOuts): Promise<Buffer> {
   try {
-    if (ArrayBuffer.isView(data) && lengthOf(data) < inlineBelow) return Promise.resolve(runSync(host, decompressSteps(live, data, options, pool, true)));
-    // The common case without a generator: one request whose output fits.
     const p = decompressParams(options);
     const req = decompressRequest(data, p, pool);
+    if (runsInline(host, lengthOf(req.src), inlineBelow)) return Promise.resolve(runSync(host, decompressSteps(live, req, p, pool, true)));
+    // The common case without a generator: one request whose output fits.
     // A fallback stream must stay on one kernel queue: pin the redo to one.
     const run = host.run<number>(OP.decompress, req);
-    return (req.callerOut ? outs.track(run) : run).then((produced) => (produced >= 0 ? fitted(pool, req, p, produced) : runAsync(streamHost(host), overflowed(live, pool, req, p))));
+    return (req.callerOut ? outs.track(run) : run).then((produced) => (produced >= 0 ? fitted(pool, req, p, produced) : runAsync(pinToOneQueue(host), overflowed(live, pool, req, p))));
   } catch (err) {
     return Promise.reject(err);
   }
 }
 
 /** Sync decompress on the inline path. */
-export function decompressSync(host: PluginHost, live: LiveStreams, data: BufferInput, options: unknown, pool: OutputPool): Buffer {
-  return runSync(host, decompressSteps(live, data, options, pool, true));
+export function decompressSync(host: PluginHost, live: LiveStreams, data: unknown, options: unknown, pool: OutputPool): Buffer {
+  const p = decompressParams(options);
+  return runSync(host, decompressSteps(live, decompressRequest(data, p, pool), p, pool, true));
 }

@@ -1,79 +1,140 @@
 /**
- * Options validation (zod) and normalization to what the encoders need.
+ * Options validation and normalization to what the encoders need.
+ *
+ * Every options object is read once, as own properties only, through the
+ * plugin kit's `ownOptions`: a field polluted onto `Object.prototype` is
+ * never seen, a getter is called exactly once, and the checks below run on
+ * that snapshot, which is the only thing used afterwards (a value checked
+ * on one read and used on another would not be the value checked).
  *
  * One-shot options made only of primitive fields (format, level,
  * maxOutputLength, multiMember) are cached by their values
- * (options-cache.ts): zod validates each combination once, and a caller
- * that writes a fresh `{ format: 'gzip' }` literal per request pays a
- * lookup, not a parse. A gzip header or an `out` is never cached.
+ * (options-cache.ts): each combination is validated once, and a caller that
+ * writes a fresh `{ format: 'gzip' }` literal per request pays a lookup. A
+ * gzip header or an `out` is never cached.
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { types } from 'node:util';
-import { z } from 'zod';
-import { WarpdriveError, pinnableAddress, type BufferInput } from '@warpdrive/core';
-import { bytesOf } from './lengths.js';
+import { WarpdriveError } from '@warpdrive/core';
+import { argumentError, backingOf, describeValue, isResizable, ownOptions, typedArrayName, viewOf } from '@warpdrive/core/plugin-kit';
+import { encodeGzipHeader, type HeaderFields } from './gzip-header.js';
 import { ValueCache } from './options-cache.js';
-import type { GzipHeader, OneShotCompressOptions, OneShotDecompressOptions, StreamOptions, ZipFormat } from './types.js';
+import type { ZipFormat } from './types.js';
 
 /** Largest maxOutputLength (and default): node's Buffer limit. */
 export const MAX_OUTPUT = bufferConstants.MAX_LENGTH;
 export const DEFAULT_CHUNK = 64 * 1024;
 const MIN_CHUNK = 64;
 const MAX_CHUNK = 64 * 1024 * 1024;
+const MAX_EXTRA = 65535;
+const MAX_MTIME = 0xffffffff;
+const OS_UNIX = 3;
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (value === null || value === undefined || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : ((value as object).constructor?.name ?? 'an object');
-}
+const COMPRESS_KEYS = ['format', 'level', 'gzip', 'out'] as const;
+const COMPRESS_STREAM_KEYS = ['format', 'level', 'gzip', 'chunkSize'] as const;
+const DECOMPRESS_KEYS = ['format', 'maxOutputLength', 'multiMember', 'out'] as const;
+const DECOMPRESS_STREAM_KEYS = ['format', 'maxOutputLength', 'multiMember', 'chunkSize'] as const;
+const GZIP_KEYS = ['name', 'comment', 'mtime', 'os', 'extra'] as const;
 
-function check<T>(expected: string, test: (v: unknown) => boolean) {
-  return z.custom<T>(test, { error: (iss) => `must be ${expected}, got ${show(iss.input)}` });
-}
+type Snapshot = Readonly<Record<string, unknown>>;
 
 const LEVEL_NAMES = { fastest: 1, default: 6, best: 9 } as const;
-const isLevel = (v: unknown): boolean =>
-  (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 9) || (typeof v === 'string' && Object.hasOwn(LEVEL_NAMES, v));
-const isLatin1NoNul = (v: unknown): boolean => typeof v === 'string' && !/[\u0000\u0100-\uffff]/.test(v) && v.length <= 65535;
+const hasOwn = Object.prototype.hasOwnProperty;
+// (captured: a Date's own or inherited getTime is caller code)
+const dateGetTime = Date.prototype.getTime;
 
-const formatSchema = check<ZipFormat>("one of 'deflate', 'zlib', 'gzip'", (v) => v === 'deflate' || v === 'zlib' || v === 'gzip');
-const levelSchema = check<number | string>("an integer 0..9 or one of 'fastest', 'default', 'best'", isLevel);
-const chunkSchema = check<number>(`an integer between ${MIN_CHUNK} and ${MAX_CHUNK}`, (v) => Number.isInteger(v) && (v as number) >= MIN_CHUNK && (v as number) <= MAX_CHUNK);
+/** `` `path` must be <expected>, got <what it is> `` as ERR_INVALID_ARGUMENT. */
+function invalid(path: string, expected: string, value: unknown): WarpdriveError {
+  return argumentError(path, `\`${path}\` must be ${expected}, got ${describeValue(value)}`);
+}
 
-const strict = <S extends z.core.$ZodLooseShape>(shape: S) =>
-  z.strictObject(shape, { error: (iss) => (iss.code === 'invalid_type' ? `must be an object, got ${show(iss.input)}` : undefined) });
+function isIntegerIn(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}
 
-const gzipSchema = strict({
-  name: check<string>('a Latin-1 string without NUL', isLatin1NoNul).optional(),
-  comment: check<string>('a Latin-1 string without NUL', isLatin1NoNul).optional(),
-  mtime: check<number | Date>('a non-negative integer (seconds) below 2^32 or a valid Date', (v) =>
-    (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff) ||
-    (v instanceof Date && !Number.isNaN(v.getTime()) && v.getTime() >= 0 && v.getTime() / 1000 <= 0xffffffff)).optional(),
-  os: check<number>('an integer 0..255', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255).optional(),
-  extra: check<Uint8Array>('a Uint8Array of at most 65535 bytes', (v) => v instanceof Uint8Array && v.byteLength <= 65535).optional(),
-});
+function integerIn(v: unknown, path: string, min: number, max: number, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!isIntegerIn(v, min, max)) throw invalid(path, `an integer between ${min} and ${max}`, v);
+  return v;
+}
 
-const compressShape = { format: formatSchema.optional(), level: levelSchema.optional(), gzip: gzipSchema.optional() };
-const decompressShape = {
-  format: check<ZipFormat | 'auto'>("one of 'auto', 'deflate', 'zlib', 'gzip'", (v) => v === 'auto' || v === 'deflate' || v === 'zlib' || v === 'gzip').optional(),
-  maxOutputLength: check<number>(`an integer between 1 and ${MAX_OUTPUT}`, (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_OUTPUT).optional(),
-  multiMember: check<boolean>('a boolean', (v) => typeof v === 'boolean').optional(),
-};
-// (util.types, not instanceof: an ArrayBuffer of another realm is one, an object made from ArrayBuffer.prototype is not)
-const isBytes = (v: unknown): boolean => types.isArrayBufferView(v) || types.isAnyArrayBuffer(v);
-const outSchema = check<ArrayBufferView | ArrayBuffer>('a Buffer, TypedArray, DataView or ArrayBuffer', isBytes).optional();
-const compressSchema = strict({ ...compressShape, out: outSchema });
-const decompressSchema = strict({ ...decompressShape, out: outSchema });
-const compressStreamSchema = strict({ ...compressShape, chunkSize: chunkSchema.optional() });
-const decompressStreamSchema = strict({ ...decompressShape, chunkSize: chunkSchema.optional() });
+function compressFormat(v: unknown): ZipFormat {
+  if (v === undefined) return 'gzip';
+  if (v === 'deflate' || v === 'zlib' || v === 'gzip') return v;
+  throw invalid('options.format', "one of 'deflate', 'zlib', 'gzip'", v);
+}
+
+function decompressFormat(v: unknown): ZipFormat | 'auto' {
+  if (v === undefined) return 'auto';
+  if (v === 'auto' || v === 'deflate' || v === 'zlib' || v === 'gzip') return v;
+  throw invalid('options.format', "one of 'auto', 'deflate', 'zlib', 'gzip'", v);
+}
+
+function levelOf(v: unknown): number {
+  if (v === undefined) return 6;
+  if (isIntegerIn(v, 0, 9)) return v;
+  // own keys only: 'toString' or '__proto__' are not level names
+  if (typeof v === 'string' && hasOwn.call(LEVEL_NAMES, v)) return LEVEL_NAMES[v as keyof typeof LEVEL_NAMES];
+  throw invalid('options.level', "an integer 0..9 or one of 'fastest', 'default', 'best'", v);
+}
+
+function latin1(v: unknown, path: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length > MAX_EXTRA || /[\u0000\u0100-\uffff]/.test(v)) throw invalid(path, 'a Latin-1 string without NUL', v);
+  return v;
+}
+
+function mtimeOf(v: unknown): number {
+  if (v === undefined) return 0;
+  if (isIntegerIn(v, 0, MAX_MTIME)) return v;
+  if (types.isDate(v)) {
+    const ms = dateGetTime.call(v);
+    if (ms >= 0 && ms / 1000 <= MAX_MTIME) return Math.floor(ms / 1000);
+  }
+  throw invalid('options.gzip.mtime', 'a non-negative integer (seconds) below 2^32 or a valid Date', v);
+}
+
+function extraOf(v: unknown): Uint8Array | undefined {
+  if (v === undefined) return undefined;
+  const expected = `a Uint8Array of at most ${MAX_EXTRA} bytes`;
+  if (typedArrayName(v) !== 'Uint8Array') throw invalid('options.gzip.extra', expected, v);
+  return viewOf(v, 'options.gzip.extra', { maxLength: MAX_EXTRA, expected });
+}
+
+/** The gzip header option, read once and checked (FEXTRA at most 65535 bytes, names Latin-1 without NUL). */
+function headerFields(value: unknown): HeaderFields {
+  const g = ownOptions(value, 'options.gzip', GZIP_KEYS, { optional: false });
+  return {
+    name: latin1(g.name, 'options.gzip.name'),
+    comment: latin1(g.comment, 'options.gzip.comment'),
+    mtime: mtimeOf(g.mtime),
+    os: integerIn(g.os, 'options.gzip.os', 0, 255, OS_UNIX),
+    extra: extraOf(g.extra),
+  };
+}
+
+/**
+ * `options.out` as the kit's view of it. Core's pin rules are checked now on
+ * every path (inline too): live, and not resizable (it could shrink while
+ * the device writes).
+ */
+function outView(v: unknown): Uint8Array | undefined {
+  if (v === undefined) return undefined;
+  const view = viewOf(v, 'options.out');
+  if (isResizable(backingOf(view))) {
+    throw argumentError('options.out', '`options.out` is backed by a resizable ArrayBuffer, which could shrink while the device writes; use a fixed-length buffer');
+  }
+  return view;
+}
 
 /** Normalized compression options. */
 export interface CompressParams {
   readonly format: ZipFormat;
   readonly level: number;
-  readonly gzip: GzipHeader | undefined;
+  /** The encoded gzip member header (options.gzip), if any. */
+  readonly header: Buffer | undefined;
   readonly chunkSize: number;
-  /** One-shot only: the caller's output memory (`options.out`), as plain bytes. */
+  /** One-shot only: the caller's output memory (`options.out`), as the kit's view. */
   readonly out: Uint8Array | undefined;
 }
 /** Normalized decompression options. */
@@ -82,71 +143,59 @@ export interface DecompressParams {
   readonly maxOutputLength: number;
   readonly multiMember: boolean;
   readonly chunkSize: number;
-  /** One-shot only: the caller's output memory (`options.out`), as plain bytes. */
+  /** One-shot only: the caller's output memory (`options.out`), as the kit's view. */
   readonly out: Uint8Array | undefined;
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  // an unknown key is named itself (as core's validate.ts does): `options.lvl`
-  const keys = issue.code === 'unrecognized_keys' ? [issue.keys[0]!] : [];
-  const path = ['options', ...issue.path.map(String), ...keys].join('.');
-  throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`${path}\` ${issue.message}`, { details: { argument: path } });
-}
-
-const DEFAULT_COMPRESS: CompressParams = Object.freeze({ format: 'gzip', level: 6, gzip: undefined, chunkSize: DEFAULT_CHUNK, out: undefined });
+const DEFAULT_COMPRESS: CompressParams = Object.freeze({ format: 'gzip', level: 6, header: undefined, chunkSize: DEFAULT_CHUNK, out: undefined });
 const DEFAULT_DECOMPRESS: DecompressParams = Object.freeze({ format: 'auto', maxOutputLength: MAX_OUTPUT, multiMember: true, chunkSize: DEFAULT_CHUNK, out: undefined });
 const DEFAULT_DECOMPRESS_STREAM: DecompressParams = Object.freeze({ ...DEFAULT_DECOMPRESS, maxOutputLength: Infinity });
 const compressCache = new ValueCache<CompressParams>(['format', 'level']);
 const decompressCache = new ValueCache<DecompressParams>(['format', 'maxOutputLength', 'multiMember']);
 
-/** `options.out` as plain bytes; a detached one is refused here (no view of it can be made). */
-function outBytes(out: BufferInput): Uint8Array {
-  // core's pin rules, checked now on every path (inline too): live, and not
-  // resizable (it could shrink while the device writes)
-  pinnableAddress(out, 'options.out');
-  return bytesOf(out);
-}
-
-function toCompress(o: OneShotCompressOptions & StreamOptions): CompressParams {
-  const format = o.format ?? 'gzip';
-  if (o.gzip !== undefined && format !== 'gzip') {
-    throw new WarpdriveError('ERR_INVALID_ARGUMENT', "`options.gzip` is only allowed with format 'gzip'", { details: { argument: 'options.gzip' } });
+function toCompress(o: Snapshot): CompressParams {
+  const format = compressFormat(o.format);
+  const level = levelOf(o.level);
+  const gzip = o.gzip;
+  if (gzip !== undefined && format !== 'gzip') {
+    throw argumentError('options.gzip', "`options.gzip` is only allowed with format 'gzip'");
   }
-  const level = typeof o.level === 'string' ? LEVEL_NAMES[o.level] : (o.level ?? 6);
-  const out = o.out === undefined ? undefined : outBytes(o.out as BufferInput);
-  return Object.freeze({ format, level, gzip: o.gzip, chunkSize: o.chunkSize ?? DEFAULT_CHUNK, out });
+  // encoded now, from the snapshot: nothing the caller does later changes it
+  const header = gzip === undefined ? undefined : encodeGzipHeader(headerFields(gzip), level);
+  const chunkSize = integerIn(o.chunkSize, 'options.chunkSize', MIN_CHUNK, MAX_CHUNK, DEFAULT_CHUNK);
+  return Object.freeze({ format, level, header, chunkSize, out: outView(o.out) });
 }
 
 /**
  * Validate compression options.
- * @throws WarpdriveError `ERR_INVALID_ARGUMENT` naming the option
+ * @throws WarpdriveError `ERR_INVALID_ARGUMENT` naming the option, `ERR_BUFFER_DETACHED` (`options.out`, `options.gzip.extra`)
  */
 export function compressParams(options: unknown, stream = false): CompressParams {
   if (options === undefined) return DEFAULT_COMPRESS;
-  if (stream) return toCompress(parse(compressStreamSchema, options) as OneShotCompressOptions & StreamOptions);
-  return compressCache.lookup(options, (value) => toCompress(parse(compressSchema, value) as OneShotCompressOptions));
+  if (stream) return toCompress(ownOptions(options, 'options', COMPRESS_STREAM_KEYS));
+  return compressCache.lookup(ownOptions(options, 'options', COMPRESS_KEYS), toCompress);
 }
 
-function toDecompress(o: OneShotDecompressOptions & StreamOptions, stream: boolean): DecompressParams {
+function toDecompress(o: Snapshot, stream: boolean): DecompressParams {
+  const multiMember = o.multiMember;
+  if (multiMember !== undefined && typeof multiMember !== 'boolean') throw invalid('options.multiMember', 'a boolean', multiMember);
   return Object.freeze({
-    format: o.format ?? 'auto',
+    format: decompressFormat(o.format),
     // streams have no total cap unless asked (node:zlib's streams have none)
-    maxOutputLength: o.maxOutputLength ?? (stream ? Infinity : MAX_OUTPUT),
-    multiMember: o.multiMember ?? true,
-    chunkSize: o.chunkSize ?? DEFAULT_CHUNK,
-    out: o.out === undefined ? undefined : outBytes(o.out as BufferInput),
+    maxOutputLength: integerIn(o.maxOutputLength, 'options.maxOutputLength', 1, MAX_OUTPUT, stream ? Infinity : MAX_OUTPUT),
+    multiMember: multiMember ?? true,
+    chunkSize: integerIn(o.chunkSize, 'options.chunkSize', MIN_CHUNK, MAX_CHUNK, DEFAULT_CHUNK),
+    out: outView(o.out),
   });
 }
+const toDecompressOneShot = (o: Snapshot): DecompressParams => toDecompress(o, false);
 
 /**
  * Validate decompression options.
- * @throws WarpdriveError `ERR_INVALID_ARGUMENT` naming the option
+ * @throws WarpdriveError `ERR_INVALID_ARGUMENT` naming the option, `ERR_BUFFER_DETACHED` (`options.out`)
  */
 export function decompressParams(options: unknown, stream = false): DecompressParams {
   if (options === undefined) return stream ? DEFAULT_DECOMPRESS_STREAM : DEFAULT_DECOMPRESS;
-  if (stream) return toDecompress(parse(decompressStreamSchema, options) as OneShotDecompressOptions & StreamOptions, true);
-  return decompressCache.lookup(options, (value) => toDecompress(parse(decompressSchema, value) as OneShotDecompressOptions, false));
+  if (stream) return toDecompress(ownOptions(options, 'options', DECOMPRESS_STREAM_KEYS), true);
+  return decompressCache.lookup(ownOptions(options, 'options', DECOMPRESS_KEYS), toDecompressOneShot);
 }

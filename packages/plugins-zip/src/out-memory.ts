@@ -4,34 +4,38 @@
  * allocation (each fresh output Buffer is external memory that V8
  * accounts for, and that accounting paces its collections).
  */
-import { WarpdriveError, addressOf, isDetached } from '@warpdrive/core';
+import { WarpdriveError } from '@warpdrive/core';
+import { addressOf, bufferOf, lengthOf } from '@warpdrive/core/plugin-kit';
 
 /**
- * `out` (live: options.ts refused a detached one) as the request's
- * output, at most `limit` bytes of it, disjoint from the input `src`
- * (neither direction can run in place).
+ * `out` (the kit's view of options.out; options.ts refused a detached one)
+ * as the request's output, at most `limit` bytes of it, disjoint from the
+ * input `src` (neither direction can run in place).
  */
 export function callerOutput(out: Uint8Array, src: Uint8Array, limit: number): Uint8Array {
+  const outLength = lengthOf(out);
+  const srcLength = lengthOf(src);
   // By address, not by buffer object: two SharedArrayBuffer objects (a
   // structuredClone, a shared WebAssembly.Memory) can map the same memory.
-  if (out.byteLength > 0 && src.byteLength > 0) {
+  if (outLength > 0 && srcLength > 0) {
     const o = addressOf(out, 'options.out');
     const d = addressOf(src, 'data');
-    if (o < d + src.byteLength && d < o + out.byteLength) throw overlapError();
+    if (o < d + srcLength && d < o + outLength) throw overlapError();
   }
-  return out.byteLength > limit ? out.subarray(0, limit) : out;
+  return outLength > limit ? out.subarray(0, limit) : out;
 }
 
 function overlapError(): WarpdriveError {
   return new WarpdriveError('ERR_INVALID_ARGUMENT', '`options.out` overlaps `data`: the operation cannot run in place', { details: { argument: 'options.out' } });
 }
 
-/** The result: a Buffer over the first `produced` bytes of the request's `dst` (part of `out`). */
+/**
+ * The result: a Buffer over the first `produced` bytes of the request's
+ * `dst` (part of `out`); ERR_BUFFER_DETACHED if `out` was detached (or
+ * shrank) while the request ran.
+ */
 export function outView(dst: Uint8Array, produced: number): Buffer {
-  if (isDetached(dst.buffer)) {
-    throw new WarpdriveError('ERR_BUFFER_DETACHED', '`options.out` was detached while the request ran', { details: { argument: 'options.out' } });
-  }
-  return Buffer.from(dst.buffer, dst.byteOffset, produced);
+  return bufferOf(dst, 0, produced, 'options.out');
 }
 
 /** The output did not fit in `out` (of `room` usable bytes). */

@@ -8,6 +8,7 @@
  * the slab (zero copy), which keeps the slab alive while it is referenced,
  * as Node's own 8 KiB pool does.
  */
+import { backingOf, lengthOf, offsetOf } from '@warpdrive/core/plugin-kit';
 import { ScratchPool } from './scratch-pool.js';
 
 const SLAB = 256 * 1024;
@@ -20,6 +21,7 @@ export class OutputPool {
   /** Scratch output of compress requests above SLAB_MAX (see scratch-pool.ts). */
   readonly large = new ScratchPool();
   private slab: Buffer = Buffer.allocUnsafe(0);
+  private slabSize = 0;
   private used = 0;
   /**
    * Decompression output guess for inputs without a size field (zlib, raw,
@@ -35,8 +37,9 @@ export class OutputPool {
    * capacity rounded up would let a result pass maxOutputLength.
    */
   take(size: number): Buffer {
-    if (this.used + aligned(size) > this.slab.length) {
+    if (this.used + aligned(size) > this.slabSize) {
       this.slab = Buffer.allocUnsafeSlow(SLAB);
+      this.slabSize = SLAB;
       this.used = 0;
     }
     const region = this.slab.subarray(this.used, this.used + size);
@@ -50,9 +53,10 @@ export class OutputPool {
    * request).
    */
   trim(region: Buffer, keep: number): void {
-    const start = region.byteOffset - this.slab.byteOffset;
-    if (region.buffer === this.slab.buffer && start + aligned(region.length) === this.used) {
-      this.used = start + aligned(Math.min(keep, region.length));
+    const start = offsetOf(region) - offsetOf(this.slab);
+    const length = lengthOf(region);
+    if (backingOf(region) === backingOf(this.slab) && start + aligned(length) === this.used) {
+      this.used = start + aligned(Math.min(keep, length));
     }
   }
 }

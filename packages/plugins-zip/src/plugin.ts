@@ -3,7 +3,8 @@
  * the context.
  */
 import { fileURLToPath } from 'node:url';
-import { WD_SOFT_API_V1, WarpdriveError, definePlugin, type Plugin, type PluginHost } from '@warpdrive/core';
+import { WD_SOFT_API_V1, definePlugin, type Plugin, type PluginHost } from '@warpdrive/core';
+import { integerOption, ownOptions } from '@warpdrive/core/plugin-kit';
 import {
   compressCodec, decompressCodec, infoCodec, streamDeflateCodec, streamEndCodec, streamInflateCodec, streamInitCodec,
 } from './codec.js';
@@ -55,15 +56,12 @@ function methods(host: PluginHost, inlineBelow: number): ZipMethods & NodeStream
 
 /**
  * The zip plugin: `createContext({ plugins: [zip()] })`.
- * @throws WarpdriveError `ERR_INVALID_ARGUMENT` for a bad `options.inlineBelow`
+ * @throws WarpdriveError `ERR_INVALID_ARGUMENT` for a bad `options.inlineBelow` or an unknown option
  */
-export default function zip(options: ZipPluginOptions = {}): Plugin<ZipMethods> {
-  const inlineBelow = options.inlineBelow ?? 0;
-  if (!Number.isInteger(inlineBelow) || inlineBelow < 0) {
-    throw new WarpdriveError('ERR_INVALID_ARGUMENT', `\`options.inlineBelow\` must be a non-negative integer, got ${String(inlineBelow)}`, {
-      details: { argument: 'options.inlineBelow' },
-    });
-  }
+export default function zip(options?: ZipPluginOptions): Plugin<ZipMethods> {
+  // own properties only, read once (a polluted Object.prototype.inlineBelow is not an option)
+  const o = ownOptions(options, 'options', ['inlineBelow']);
+  const inlineBelow = integerOption(o.inlineBelow, 'options.inlineBelow', 0, Number.MAX_SAFE_INTEGER, 0);
   const api = <C>(codec: C) => ({ [WD_SOFT_API_V1]: codec });
   return definePlugin<ZipMethods>({
     name: 'zip',

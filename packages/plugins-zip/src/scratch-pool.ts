@@ -12,6 +12,8 @@
  * output is more than half the scratch (incompressible data), the scratch
  * itself becomes the result and the pool allocates a new one later.
  */
+import { lengthOf } from '@warpdrive/core/plugin-kit';
+
 const GRAIN = 64 * 1024;
 const MAX_CLASS = 8 * 1024 * 1024;
 /** Scratch buffers kept per size class (a window of requests in flight). */
@@ -49,7 +51,7 @@ export class ScratchPool {
   finish(scratch: Buffer, produced: number): Buffer {
     // Past `produced` such a scratch may still hold an earlier result of this
     // context, as a Buffer.allocUnsafe() may hold any old bytes.
-    if (produced * 2 > scratch.length) return scratch.subarray(0, produced);
+    if (produced * 2 > lengthOf(scratch)) return scratch.subarray(0, produced);
     const out = Buffer.allocUnsafe(produced);
     scratch.copy(out, 0, 0, produced);
     this.give(scratch);
@@ -58,7 +60,7 @@ export class ScratchPool {
 
   /** Return an unused scratch (e.g. after a failed request the device is done with). */
   give(scratch: Buffer): void {
-    const c = scratch.length;
+    const c = lengthOf(scratch);
     let list = this.free.get(c);
     if (list === undefined) this.free.set(c, (list = []));
     if (list.length < KEEP && this.kept + c <= KEEP_BYTES) {

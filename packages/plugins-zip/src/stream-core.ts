@@ -14,9 +14,9 @@
  * most `chunkSize` (no copy), the chunk size node:zlib users expect.
  */
 import { WarpdriveError, type PluginHost } from '@warpdrive/core';
+import { bufferOf, lengthOf } from '@warpdrive/core/plugin-kit';
 import type { StreamStepResult } from './codec.js';
 import { outputLimitError } from './errors.js';
-import { encodeGzipHeader } from './gzip-header.js';
 import type { LiveStreams } from './live-streams.js';
 import { OP, ZIP_F_DECOMPRESS, ZIP_F_FINISH, ZIP_F_MULTI_MEMBER, ZIP_F_STOP_AT_END, ZIP_FLUSH, ZIP_FMT, ZIP_LEVEL_SHIFT } from './opcodes.js';
 import type { CompressParams, DecompressParams } from './options.js';
@@ -87,8 +87,7 @@ export class StreamCore {
 
   /** A compressing core. */
   static compress(host: PluginHost, live: LiveStreams, p: CompressParams): StreamCore {
-    const header = p.gzip === undefined ? undefined : encodeGzipHeader(p.gzip, p.level);
-    return new StreamCore(host, live, false, ZIP_FMT[p.format] | (p.level << ZIP_LEVEL_SHIFT), header, p.chunkSize, Infinity, 'strict');
+    return new StreamCore(host, live, false, ZIP_FMT[p.format] | (p.level << ZIP_LEVEL_SHIFT), p.header, p.chunkSize, Infinity, 'strict');
   }
 
   /** A decompressing core. */
@@ -144,11 +143,11 @@ export class StreamCore {
     // the rest of the window is used if it holds this write's expected output
     // (or 64 KiB of it): a small rest would cost extra round trips
     const enough = Math.max(MIN_ROOM, Math.min(want, Math.max(cs, REUSE_ROOM)));
-    if (this.out.length - this.outPos < (node ? Math.max(toBoundary, enough) : enough)) {
+    if (lengthOf(this.out) - this.outPos < (node ? Math.max(toBoundary, enough) : enough)) {
       this.out = Buffer.allocUnsafe(want);
       this.outPos = 0;
     }
-    const room = this.out.length - this.outPos;
+    const room = lengthOf(this.out) - this.outPos;
     const len = node ? room - ((this.bytesOut + room) % cs) : room;
     return this.out.subarray(this.outPos, this.outPos + len);
   }
@@ -183,8 +182,9 @@ export class StreamCore {
   }
 
   /**
-   * Feed `chunk` (may be empty) with a flush mode; `emit` receives output
-   * slices in order. Calls are serialized.
+   * Feed `chunk` (may be empty; the kit's view of the caller's chunk, or the
+   * plugin's own) with a flush mode; `emit` receives output slices in
+   * order. Calls are serialized.
    * @throws WarpdriveError (data errors, `ERR_OUTPUT_LIMIT`, `ERR_CONTEXT_CLOSED`)
    */
   process(chunk: Uint8Array, flush: StepFlush, emit: (out: Buffer) => void): Promise<void> {
@@ -212,12 +212,13 @@ export class StreamCore {
 
   private async step(chunk: Uint8Array, flush: StepFlush, emit: (out: Buffer) => void): Promise<void> {
     if (this.ignoring) return;
+    const n = lengthOf(chunk);
     if (this.ended) {
-      if (chunk.byteLength === 0) return;
+      if (n === 0) return;
       throw new WarpdriveError('ERR_INVALID_ARGUMENT', 'write after the end of the stream');
     }
     const node = this.inflate && this.trailing === 'node';
-    if (node && this.gzip === undefined && chunk.byteLength > 0) this.gzip = chunk[0] === 0x1f;
+    if (node && this.gzip === undefined && n > 0) this.gzip = chunk[0] === 0x1f;
     const handle = await this.open();
     const op = this.inflate ? OP.streamInflate : OP.streamDeflate;
     const opFlags = this.inflate ? (flush === 'finish' ? ZIP_F_FINISH : 0) | (node ? ZIP_F_STOP_AT_END : 0) : ZIP_FLUSH[flush];
@@ -225,10 +226,12 @@ export class StreamCore {
     let offset = 0;
     let afterMore = false;
     for (;;) {
-      const dst = this.room(chunk.byteLength - offset, afterMore);
+      const dst = this.room(n - offset, afterMore);
+      // (bufferOf, not subarray: the caller may have detached the chunk since the last step)
+      const src = bufferOf(chunk, offset, n, 'chunk');
       let r: StreamStepResult;
       try {
-        r = await this.host.run<StreamStepResult>(op, { handle, src: chunk.subarray(offset), dst, opFlags });
+        r = await this.host.run<StreamStepResult>(op, { handle, src, dst, opFlags });
       } catch (err) {
         if (node) this.emitPushed(outAtWrite, producedOf(err), emit);
         throw err;
@@ -236,8 +239,8 @@ export class StreamCore {
       offset += r.consumed;
       this.bytesIn += r.consumed;
       // node: data ended with bytes left in this write (the engine stopped there)
-      const stopped = node && r.end && offset < chunk.byteLength;
-      if (stopped && !this.nodeTrailing(chunk.subarray(offset))) {
+      const stopped = node && r.end && offset < n;
+      if (stopped && !this.nodeTrailing(bufferOf(chunk, offset, n, 'chunk'))) {
         // node reads these bytes as another gzip member, whose header check
         // fails the zlib call: its output since the last full output buffer
         // (chunkSize) of this write is lost, as in node
@@ -255,13 +258,13 @@ export class StreamCore {
       if (r.end && (!this.inflate || flush === 'finish')) this.ended = true;
       afterMore = r.more;
       if (r.more) continue;
-      if (offset < chunk.byteLength && !this.ended) {
+      if (offset < n && !this.ended) {
         if (r.consumed === 0 && r.produced === 0) throw new WarpdriveError('ERR_DEVICE', 'the zip engine made no progress');
         continue;
       }
       break;
     }
-    if (this.ended && offset < chunk.byteLength) {
+    if (this.ended && offset < n) {
       throw new WarpdriveError('ERR_DATA_CORRUPT', 'unexpected data after the end of the compressed stream', { details: { reason: 'trailing-data' } });
     }
   }

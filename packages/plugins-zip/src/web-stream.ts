@@ -7,18 +7,17 @@
  * at once.
  */
 import { TransformStream, type TransformStreamDefaultController } from 'node:stream/web';
-import { WarpdriveError } from '@warpdrive/core';
+import { argumentError, describeValue, typedArrayName, viewOf } from '@warpdrive/core/plugin-kit';
 import type { StreamCore } from './stream-core.js';
 
 /** A TransformStream<Uint8Array, Uint8Array> driven by `core`. */
 export function webTransform(core: StreamCore): TransformStream<Uint8Array, Uint8Array> {
   return new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>) {
-      if (!(chunk instanceof Uint8Array)) {
-        throw new WarpdriveError('ERR_INVALID_ARGUMENT', '`chunk` must be a Uint8Array');
-      }
+    async transform(chunk: unknown, controller: TransformStreamDefaultController<Uint8Array>) {
       try {
-        await core.process(chunk, 'none', (out) => controller.enqueue(out));
+        // the kit's view: nothing the chunk says about itself is read (a NaN byteLength, a Proxy, a detached buffer)
+        if (typedArrayName(chunk) !== 'Uint8Array') throw argumentError('chunk', `\`chunk\` must be a Uint8Array, got ${describeValue(chunk)}`);
+        await core.process(viewOf(chunk, 'chunk'), 'none', (out) => controller.enqueue(out));
       } catch (err) {
         await core.release();
         throw err;

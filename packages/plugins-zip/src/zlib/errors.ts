@@ -4,6 +4,7 @@
  * A mapped device error keeps the original WarpdriveError as `cause`.
  */
 import { isWarpdriveError } from '@warpdrive/core';
+import { describeValue } from '@warpdrive/core/plugin-kit';
 import { constants } from 'node:zlib';
 import { inspect } from 'node:util';
 
@@ -24,8 +25,10 @@ function received(value: unknown): string {
   if (value == null) return ` Received ${String(value)}`;
   if (typeof value === 'function') return ` Received function ${value.name || '<anonymous>'}`;
   if (typeof value === 'object') {
-    const name = (value as object).constructor?.name;
-    return name ? ` Received an instance of ${name}` : ` Received ${inspect(value, { depth: -1 })}`;
+    // (the kit's description: no getter or trap of the caller's object runs)
+    const name = describeValue(value);
+    if (name === 'a Proxy') return ' Received a Proxy';
+    return /^[A-Za-z_$][\w$]*$/.test(name) ? ` Received an instance of ${name}` : ` Received ${inspect(value, { depth: -1 })}`;
   }
   let shown = inspect(value, { colors: false });
   if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;

@@ -3,6 +3,7 @@
  * node's three shapes (callback, sync, promise) like lib/zlib.js does.
  */
 import { Buffer } from 'node:buffer';
+import { bufferOf, lengthOf } from '@warpdrive/core/plugin-kit';
 import type { CompressOptions, DecompressOptions } from '../index.js';
 import { getDefaultContext } from './context.js';
 import { bufferTooLarge, invalidArgType, toNodeError } from './errors.js';
@@ -13,7 +14,7 @@ import { decodeLikeNode } from './trailing.js';
 export type ZlibCallback = (error: Error | null, result: Buffer) => void;
 
 function asBuffer(out: Uint8Array): Buffer {
-  return Buffer.isBuffer(out) ? out : Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  return Buffer.isBuffer(out) ? out : bufferOf(out, 0, lengthOf(out));
 }
 
 function isGzipInput(r: Resolved, input: Uint8Array): boolean {
@@ -35,7 +36,7 @@ function pluginOptions(r: Resolved): Readonly<Record<string, unknown>> {
 }
 
 function checkCompressedSize(out: Uint8Array, r: Resolved): void {
-  if (out.length > r.maxOutputLength) throw bufferTooLarge(r.maxOutputLength);
+  if (lengthOf(out) > r.maxOutputLength) throw bufferTooLarge(r.maxOutputLength);
 }
 
 /** Runs one request synchronously on the calling thread; node-shaped errors. */

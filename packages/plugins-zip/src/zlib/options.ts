@@ -8,6 +8,7 @@
 import { Buffer, kMaxLength } from 'node:buffer';
 import { constants } from 'node:zlib';
 import { isAnyArrayBuffer } from 'node:util/types';
+import { isBufferInput, ownOptions, viewOf } from '@warpdrive/core/plugin-kit';
 import type { ZipFormat } from '../index.js';
 import { invalidArgType, outOfRange, unsupportedValue } from './errors.js';
 
@@ -68,6 +69,21 @@ function ranged(value: unknown, name: string, lower: number, upper: number, def:
   return value;
 }
 
+const KEYS = ['flush', 'finishFlush', 'chunkSize', 'windowBits', 'level', 'memLevel', 'strategy', 'dictionary', 'info', 'maxOutputLength'] as const;
+const NO_OPTIONS = ownOptions(undefined, 'options', KEYS);
+
+/**
+ * `options` as own properties, each read once. node reads whatever it is
+ * given, inherited fields included; here a field polluted onto
+ * `Object.prototype` is not an option, and a getter cannot answer the
+ * check and the use differently. Other keys are ignored, as node does; a
+ * non-object (or an array or buffer) means "no options".
+ */
+function snapshot(options: unknown): Readonly<Record<(typeof KEYS)[number], unknown>> {
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) return NO_OPTIONS;
+  return ownOptions(options, 'options', KEYS, { strict: false });
+}
+
 /**
  * Validates `options` for `mode` and resolves the defaults.
  *
@@ -75,17 +91,15 @@ function ranged(value: unknown, name: string, lower: number, upper: number, def:
  * @throws TypeError ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE, RangeError ERR_OUT_OF_RANGE
  */
 export function resolveOptions(mode: Mode, options: unknown, oneShot: boolean): Resolved {
-  // node reads properties off whatever it is given; a non-object means "no options"
-  const o = (options !== null && typeof options === 'object' ? options : {}) as Record<string, unknown>;
+  const o = snapshot(options);
   const { compress, format } = MODES[mode];
 
   let chunkSize: number | undefined;
-  if (o.chunkSize !== undefined && !Number.isNaN(o.chunkSize)) {
-    if (typeof o.chunkSize !== 'number') throw invalidArgType('options.chunkSize', 'of type number', o.chunkSize);
-    if (!Number.isFinite(o.chunkSize) || o.chunkSize < constants.Z_MIN_CHUNK) {
-      throw outOfRange('options.chunkSize', `>= ${constants.Z_MIN_CHUNK}`, o.chunkSize);
-    }
-    chunkSize = Math.floor(o.chunkSize);
+  const cs = o.chunkSize;
+  if (cs !== undefined && !Number.isNaN(cs)) {
+    if (typeof cs !== 'number') throw invalidArgType('options.chunkSize', 'of type number', cs);
+    if (!Number.isFinite(cs) || cs < constants.Z_MIN_CHUNK) throw outOfRange('options.chunkSize', `>= ${constants.Z_MIN_CHUNK}`, cs);
+    chunkSize = Math.floor(cs);
   }
   const flush = ranged(o.flush, 'options.flush', constants.Z_NO_FLUSH, constants.Z_BLOCK, constants.Z_NO_FLUSH);
   const finishFlush = ranged(o.finishFlush, 'options.finishFlush', constants.Z_NO_FLUSH, constants.Z_BLOCK, constants.Z_FINISH);
@@ -129,15 +143,16 @@ export function resolveOptions(mode: Mode, options: unknown, oneShot: boolean): 
 
 /**
  * The input of a one-shot call as node accepts it: string (UTF-8),
- * ArrayBuffer/SharedArrayBuffer, or any ArrayBufferView.
+ * ArrayBuffer/SharedArrayBuffer, or any ArrayBufferView — as the plugin
+ * kit's view of exactly its bytes (whatever its `byteLength`, `byteOffset`
+ * or `buffer` properties say, and with no method of the caller's object
+ * called later).
  *
- * @throws TypeError ERR_INVALID_ARG_TYPE otherwise
+ * @throws TypeError ERR_INVALID_ARG_TYPE otherwise (a Proxy too, as node);
+ *   WarpdriveError ERR_BUFFER_DETACHED for a detached buffer
  */
 export function toInput(buffer: unknown): Uint8Array {
   if (typeof buffer === 'string') return Buffer.from(buffer);
-  if (ArrayBuffer.isView(buffer)) {
-    return buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  }
-  if (isAnyArrayBuffer(buffer)) return new Uint8Array(buffer);
+  if (isBufferInput(buffer)) return viewOf(buffer, 'buffer');
   throw invalidArgType('buffer', 'of type string or an instance of Buffer, TypedArray, DataView, or ArrayBuffer', buffer);
 }

@@ -11,8 +11,17 @@
  * search runs on the calling thread.
  */
 import { isWarpdriveError } from '@warpdrive/core';
+import { bufferOf, lengthOf } from '@warpdrive/core/plugin-kit';
 
 type Verdict = 'ok' | 'short' | 'bad';
+
+/**
+ * The first `end` bytes of `input` (the kit's view of the caller's buffer):
+ * ERR_BUFFER_DETACHED if the caller detached it while an async call ran.
+ */
+function prefix(input: Uint8Array, end: number): Uint8Array {
+  return bufferOf(input, 0, end, 'buffer');
+}
 
 function verdict(decode: (input: Uint8Array) => unknown, input: Uint8Array): Verdict {
   try {
@@ -32,10 +41,10 @@ function verdict(decode: (input: Uint8Array) => unknown, input: Uint8Array): Ver
  */
 function validEnd(decode: (input: Uint8Array) => unknown, input: Uint8Array): number {
   let lo = 0; // prefix lo: ok or short
-  let hi = input.length; // prefix hi: bad
+  let hi = lengthOf(input); // prefix hi: bad
   while (hi - lo > 1) {
     const mid = lo + ((hi - lo) >>> 1);
-    if (verdict(decode, input.subarray(0, mid)) === 'bad') hi = mid;
+    if (verdict(decode, prefix(input, mid)) === 'bad') hi = mid;
     else lo = mid;
   }
   return lo;
@@ -52,32 +61,33 @@ export function decodeLikeNode<T>(err: unknown, input: Uint8Array, gzip: boolean
   if (!isWarpdriveError(err, 'ERR_DATA_CORRUPT')) return undefined;
   const reason = err.details?.reason;
   const valid = err.details?.validLength;
-  if (reason === 'trailing-data' && typeof valid === 'number' && valid > 0 && valid < input.length) {
+  const length = lengthOf(input);
+  if (reason === 'trailing-data' && typeof valid === 'number' && valid > 0 && valid < length) {
     // The engine says where the valid data ends. node (one write with
     // Z_FINISH): zlib/raw data ignore what follows; after a gzip member a
     // 0x00 byte ends the data, anything else is read as a member (the
     // engine already took those starting with 0x1f) and fails.
     if (gzip && input[valid] !== 0) return undefined;
     try {
-      return decode(input.subarray(0, valid));
+      return decode(prefix(input, valid));
     } catch {
       return undefined;
     }
   }
   if (!gzip) {
     if (reason !== 'trailing-data') return undefined;
-  } else if ((reason !== 'trailing-data' && reason !== 'header') || input[input.length - 1] !== 0) {
+  } else if ((reason !== 'trailing-data' && reason !== 'header') || input[length - 1] !== 0) {
     // padding is zeros to the end; without a final 0x00 node fails as well
     return undefined;
   }
   let end = validEnd(decode, input);
   if (gzip) {
     // a partial "member" of zeros may read as truncated: back up to the member end
-    while (end > 0 && input[end - 1] === 0 && verdict(decode, input.subarray(0, end)) !== 'ok') end--;
+    while (end > 0 && input[end - 1] === 0 && verdict(decode, prefix(input, end)) !== 'ok') end--;
     if (input[end] !== 0) return undefined;
   }
   try {
-    return decode(input.subarray(0, end));
+    return decode(prefix(input, end));
   } catch {
     return undefined;
   }
