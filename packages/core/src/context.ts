@@ -5,7 +5,7 @@
 import type { SoftDevice } from '@warpdrive/native';
 import { WD_FEAT_SVA } from './abi.js';
 import { WarpdriveError, isWarpdriveError } from './errors.js';
-import type { DeviceInfo } from './devices.js';
+import { softDeviceInfo, type DeviceInfo } from './devices.js';
 import { selectDevice } from './device-select.js';
 import { InlineExecutor } from './inline.js';
 import { getNative } from './native.js';
@@ -220,8 +220,11 @@ export class Context implements PluginHost {
 /** A context with the methods of the plugins `P`. */
 export type ContextWith<P extends readonly Plugin<any>[]> = Context & ExtensionsOf<P>;
 
-function loadEngines(soft: SoftDevice, plugins: readonly Plugin<any>[]): void {
+/** Load every plugin's soft engines; returns the algorithms of the plugins that brought one. */
+function loadEngines(soft: SoftDevice, plugins: readonly Plugin<any>[]): string[] {
+  const algorithms: string[] = [];
   for (const plugin of plugins) {
+    let loaded = false;
     for (const engine of plugin.softEngines ?? []) {
       try {
         soft.loadEngine(engine.library, engine.symbol);
@@ -231,8 +234,11 @@ function loadEngines(soft: SoftDevice, plugins: readonly Plugin<any>[]): void {
           details: { plugin: plugin.name, library: engine.library, symbol: engine.symbol },
         });
       }
+      loaded = true;
     }
+    if (loaded) algorithms.push(...plugin.algorithms);
   }
+  return algorithms;
 }
 
 function applyExtensions(ctx: Context, plugins: readonly Plugin<any>[]): void {
@@ -284,7 +290,7 @@ export function createContextSync<const P extends readonly Plugin<any>[]>(option
   const o = parseOptions(contextOptionsSchema, options, 'options');
   const registry = new PluginRegistry();
   o.plugins.forEach((plugin, i) => registry.register(plugin as Plugin<any>, `options.plugins.${i}`));
-  const device = selectDevice(o.device);
+  let device = selectDevice(o.device);
   const native = getNative();
   // The in-process device (worker threads, soft engines) only for 'soft';
   // a kernel device's engines are in the driver.
@@ -306,7 +312,8 @@ export function createContextSync<const P extends readonly Plugin<any>[]>(option
   }
   const queues: Queue[] = [];
   try {
-    if (soft !== undefined) loadEngines(soft, registry.plugins);
+    // The soft device runs what its engines run: built-ins plus those loaded now.
+    if (soft !== undefined) device = softDeviceInfo(loadEngines(soft, registry.plugins));
     const bound = registry.bind(device.api);
     const ops = soft === undefined ? restrictToDevice(bound, registry.plugins, device) : bound;
     for (let i = 0; i < o.queues; i++) {

@@ -20,7 +20,14 @@ export interface DeviceInfo {
   readonly path: string | null;
   /** Queue protocol the device speaks, e.g. `wd_soft_v1` (`''` if unreadable). */
   readonly api: string;
-  /** Algorithms the device advertises. */
+  /**
+   * Algorithms the device can run. For a uacce device, its sysfs
+   * `algorithms`. For the soft device, the algorithms of the engines loaded
+   * into it: in {@link listDevices} (no context, nothing loaded) the addon's
+   * built-in engines, {@link SOFT_ALGORITHMS}; in a context's `device`, those
+   * plus the `algorithms` of every plugin of that context that brought a soft
+   * engine (`softEngines`) — see docs/ARCHITECTURE.md, "Device discovery".
+   */
   readonly algorithms: readonly string[];
   /** Device flags (uacce `flags`; for the soft device its `WD_FEAT_*` bits). */
   readonly flags: number;
@@ -51,16 +58,21 @@ export interface ListDevicesOptions {
   readonly sysfsRoot?: string;
 }
 
-/** Algorithms of the addon's built-in engines. */
+/** Algorithms of the addon's built-in engines (NOP, COPY, CRC32): what every soft device runs. */
 export const SOFT_ALGORITHMS = ['nop', 'copy', 'crc32'] as const;
 
-/** The in-process soft device's description. */
-export function softDeviceInfo(): DeviceInfo {
+/**
+ * The in-process soft device's description.
+ * @param engineAlgorithms - algorithms of the plug-in engines loaded into
+ *   this device (a context passes its plugins'); listed after the built-in
+ *   ones, each once
+ */
+export function softDeviceInfo(engineAlgorithms: readonly string[] = []): DeviceInfo {
   return {
     name: 'soft',
     path: null,
     api: WD_SOFT_API_V1,
-    algorithms: [...SOFT_ALGORITHMS],
+    algorithms: [...new Set<string>([...SOFT_ALGORITHMS, ...engineAlgorithms])],
     flags: CONSTANTS.WD_FEAT_SVA | CONSTANTS.WD_FEAT_NEED_WAKEUP | CONSTANTS.WD_FEAT_SGL | CONSTANTS.WD_FEAT_CQ_EVENTFD,
     sva: true,
     availableInstances: null,
@@ -102,7 +114,9 @@ function uacceDevice(name: string, dir: string): DeviceInfo {
 /**
  * List the devices warpdrive can use: the soft device first, then every
  * uacce device in sysfs (sorted by name). A broken device never makes
- * discovery throw: its entry carries `error` instead.
+ * discovery throw: its entry carries `error` instead. The soft device's
+ * `algorithms` here are its built-in engines' (no plugin engine is loaded
+ * outside a context); a context's `device.algorithms` adds its plugins'.
  *
  * @param options - `{ sysfsRoot }`
  * @throws WarpdriveError `ERR_INVALID_ARGUMENT` for bad options

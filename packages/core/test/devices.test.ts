@@ -1,9 +1,13 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDevices } from '../src/devices.js';
 import { selectDevice } from '../src/device-select.js';
+import { coreOps, createContext, definePlugin } from '../src/index.js';
+import { needs } from '../../conformance/needs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'wd-sysfs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -137,5 +141,41 @@ describe('device selection', () => {
     expect(selectDevice('auto', sysfs, { WARPDRIVE_DEVICE: 'uacce' }).name).toBe('wd_soft-0');
     expect(selectDevice('soft', sysfs, { WARPDRIVE_DEVICE: 'wd_soft-0' }).name).toBe('soft');
     expect(() => selectDevice('auto', sysfs, { WARPDRIVE_DEVICE: 'wd_soft-9' })).toThrowError(expect.objectContaining({ code: 'ERR_DEVICE_NOT_FOUND' }));
+  });
+});
+
+describe("the soft device's algorithms are what its engines run", () => {
+  // A real plug-in engine (the addon's xor test engine, opcodes 0xe0-0xe1),
+  // built with the system C compiler like the addon's own engine tests.
+  const engineDir = mkdtempSync(join(root, 'engine-'));
+  const native = fileURLToPath(new URL('../../native/', import.meta.url));
+  const library = join(engineDir, 'xor.so');
+  const hasCc = spawnSync('cc', ['--version']).status === 0;
+  const skip = needs(hasCc, 'a C compiler (cc; scripts/setup.sh installs gcc) to build the test engine');
+  beforeAll(() => {
+    if (skip) return;
+    execFileSync('cc', ['-shared', '-fPIC', '-O2', `-I${join(native, '../../driver/include/uapi')}`, `-I${join(native, 'include')}`,
+      '-o', library, join(native, 'test/fixtures/xor_engine.c')]);
+  });
+  const xor = () => definePlugin({ name: 'xor', algorithms: ['xor', 'xor-check'], operations: {}, softEngines: [{ library, symbol: 'wd_test_engine' }] });
+  const noEngine = () => definePlugin({ name: 'named', algorithms: ['imaginary'], operations: {} });
+
+  it.skipIf(skip)("a context's device lists the built-in algorithms plus those of the engines its plugins loaded", async () => {
+    const ctx = await createContext({ plugins: [coreOps(), xor(), noEngine()], device: 'soft', workers: 1 });
+    try {
+      expect(ctx.device.algorithms).toEqual(['nop', 'copy', 'crc32', 'xor', 'xor-check']);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('without plugin engines a context and listDevices() list the built-in engines only', async () => {
+    const ctx = await createContext({ plugins: [coreOps(), noEngine()], device: 'soft', workers: 1 });
+    try {
+      expect(ctx.device.algorithms).toEqual(['nop', 'copy', 'crc32']);
+    } finally {
+      await ctx.close();
+    }
+    expect(listDevices({ sysfsRoot: join(root, 'does-not-exist') })[0]!.algorithms).toEqual(['nop', 'copy', 'crc32']);
   });
 });
