@@ -57,8 +57,10 @@
 #define WD_MAX_REQ_LEN		0xffffffffU
 
 /*
- * Feature bits, reported in wd_ring_info.features (and by the kernel module in
- * sysfs "flags" through the uacce flags it registers).
+ * Feature bits of a queue, granted by WD_SOFT_IOCTL_SET_QP (its features out
+ * field) and reported in wd_ring_info.features. They are not in sysfs
+ * "flags": that word is uacce's (bit 0 is UACCE_DEV_SVA, IOMMU SVA), and the
+ * kernel module registers 0 there.
  */
 #define WD_FEAT_SVA		(1U << 0)  /* addresses are process VAs */
 #define WD_FEAT_NOSVA		(1U << 1)  /* addresses are offsets into the data region */
