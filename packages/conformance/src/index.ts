@@ -283,3 +283,5 @@ export function defineConformanceSuite<C extends Closable, O = unknown>(target: 
     });
   }
 }
+
+export * from './hostile.js';
