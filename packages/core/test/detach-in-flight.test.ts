@@ -130,7 +130,7 @@ describe('coreOps requests whose buffers are detached in flight', () => {
     const running = Array.from({ length: IN_FLIGHT }, (_, i) => {
       const data = filled(i + 1);
       const p = ctx.crc32(data);
-      structuredClone(data.buffer, { transfer: [data.buffer] });
+      structuredClone(data.buffer, { transfer: [data.buffer as ArrayBuffer] });
       return p;
     });
     collect();
