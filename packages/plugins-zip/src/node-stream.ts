@@ -25,9 +25,10 @@ type WriteCallback = (error: Error | null | undefined) => void;
  */
 function trustedChunk(chunk: unknown): unknown {
   if (typeof chunk === 'string' || chunk === null || chunk === undefined) return chunk; // node's own cases
+  if (isTypedArray(chunk) && chunk instanceof Buffer) return chunk; // as it is: _transform takes the kit's view
   // anything else is refused here: node would read a Proxy's `length` through the Buffer getter and throw a bare TypeError
   const view = viewOf(chunk, 'chunk', { expected: 'a string, Buffer, TypedArray or DataView' });
-  return chunk instanceof Buffer && isTypedArray(chunk) ? chunk : bufferOf(view, 0, lengthOf(view), 'chunk');
+  return bufferOf(view, 0, lengthOf(view), 'chunk');
 }
 
 /** A compressing or decompressing Transform. */
@@ -113,7 +114,8 @@ export class ZipTransform extends Transform implements ZipStream {
       callback = kind;
       kind = 'full';
     }
-    const mark = FLUSH_MARK[kind ?? 'full'];
+    // (not FLUSH_MARK[kind]: 'toString' would find Object.prototype's)
+    const mark = kind === 'sync' ? FLUSH_MARK.sync : kind === 'full' || kind === undefined ? FLUSH_MARK.full : undefined;
     if (mark === undefined) {
       throw new WarpdriveError('ERR_INVALID_ARGUMENT', "`kind` must be 'sync' or 'full'", { details: { argument: 'kind' } });
     }

@@ -10,6 +10,8 @@
  * cost about 2 µs). Here it is parsed once per combination of values.
  */
 
+import { ownOptions } from '@warpdrive/core/plugin-kit';
+
 /** Distinct value combinations kept; past it the cache starts over (maxOutputLength can take any value). */
 const MAX_ENTRIES = 256;
 
@@ -33,43 +35,78 @@ function keyPart(value: unknown): string | undefined {
   }
 }
 
+/** A snapshot as the kit's `ownOptions` makes it: every known key, own properties only, each read once. */
+export type OptionsSnapshot = Readonly<Record<string, unknown>>;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
 export class ValueCache<P> {
   private readonly entries = new Map<string, P>();
-
-  /** @param fields - the option names whose values are primitives */
-  constructor(private readonly fields: readonly string[]) {}
+  /** Values of `fields` read by the current lookup (lookups do not nest: parse runs no caller code). */
+  private readonly values: unknown[];
 
   /**
-   * The params for `options`, a snapshot from the kit's `ownOptions` (own
-   * properties only, each read once: a polluted `Object.prototype` or a
-   * getter cannot make cached params differ from their key). A snapshot
-   * whose cacheable fields all hold primitives and whose other fields are
-   * all undefined is looked up by those values; anything else goes to
-   * `parse` uncached. `parse` throws for invalid values: nothing is cached then.
+   * @param keys - every option name the call accepts
+   * @param fields - those whose values are primitives (the key); the others must be absent for the cache to apply
    */
-  lookup(options: Readonly<Record<string, unknown>>, parse: (value: Readonly<Record<string, unknown>>) => P): P {
-    const key = this.keyOf(options);
-    if (key === undefined) return parse(options);
+  constructor(
+    private readonly keys: readonly string[],
+    private readonly fields: readonly string[],
+  ) {
+    this.values = new Array<unknown>(fields.length);
+  }
+
+  /**
+   * The params for the caller's `options` (not undefined), each own
+   * property read exactly once and none inherited (a polluted
+   * `Object.prototype` or a getter cannot make params differ from their
+   * key). An object whose own keys are all cacheable fields holding
+   * primitives is looked up by those values; anything else is parsed from
+   * the kit's `ownOptions` snapshot, uncached. `parse` throws for invalid
+   * values: nothing is cached then.
+   *
+   * Which path applies is decided before any property is read (own key
+   * names only), so no field is read twice.
+   */
+  lookup(options: unknown, parse: (snapshot: OptionsSnapshot) => P): P {
+    if (!this.keyable(options)) return parse(ownOptions(options, 'options', this.keys));
+    const { fields, values } = this;
+    let key = '';
+    let cacheable = true;
+    for (let i = 0; i < fields.length; i++) {
+      const name = fields[i]!;
+      const value = hasOwn.call(options, name) ? (options as Record<string, unknown>)[name] : undefined;
+      values[i] = value;
+      const part = keyPart(value);
+      if (part === undefined) cacheable = false;
+      else key += part; // fields in a fixed order, each part self-delimiting
+    }
+    if (!cacheable) return parse(this.snapshotOfValues());
     const hit = this.entries.get(key);
     if (hit !== undefined) return hit;
-    const params = parse(options);
+    const params = parse(this.snapshotOfValues());
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(key, params);
     return params;
   }
 
-  private keyOf(options: Readonly<Record<string, unknown>>): string | undefined {
-    const fields = this.fields;
-    let key = '';
-    for (let i = 0; i < fields.length; i++) {
-      const part = keyPart(options[fields[i]!]);
-      if (part === undefined) return undefined;
-      key += part; // fields in a fixed order, each part self-delimiting
+  /** An object whose own keys (enumerable or not) are all cacheable fields: no read happens here. */
+  private keyable(options: unknown): options is object {
+    if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) return false;
+    const names = Object.keys(options);
+    for (let i = 0; i < names.length; i++) if (!this.fields.includes(names[i]!)) return false; // unknown (ownOptions names it) or uncacheable
+    for (const name of this.keys) if (!this.fields.includes(name) && hasOwn.call(options, name)) return false; // e.g. a non-enumerable `out`
+    return true;
+  }
+
+  /** The values this lookup read, as the snapshot `ownOptions` would have made. */
+  private snapshotOfValues(): OptionsSnapshot {
+    const snapshot = Object.create(null) as Record<string, unknown>;
+    for (const name of this.keys) {
+      const i = this.fields.indexOf(name);
+      snapshot[name] = i < 0 ? undefined : this.values[i];
     }
-    // (a null-prototype snapshot: for…in sees its own keys only)
-    for (const name in options) {
-      if (options[name] !== undefined && !fields.includes(name)) return undefined;
-    }
-    return key;
+    this.values.fill(undefined); // hold no caller value past the call
+    return snapshot;
   }
 }

@@ -9,9 +9,10 @@
  *
  * One-shot options made only of primitive fields (format, level,
  * maxOutputLength, multiMember) are cached by their values
- * (options-cache.ts): each combination is validated once, and a caller that
- * writes a fresh `{ format: 'gzip' }` literal per request pays a lookup. A
- * gzip header or an `out` is never cached.
+ * (options-cache.ts, which reads them by the same rules without building a
+ * snapshot on a hit): each combination is validated once, and a caller
+ * that writes a fresh `{ format: 'gzip' }` literal per request pays a
+ * lookup. A gzip header or an `out` is never cached.
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { types } from 'node:util';
@@ -150,8 +151,8 @@ export interface DecompressParams {
 const DEFAULT_COMPRESS: CompressParams = Object.freeze({ format: 'gzip', level: 6, header: undefined, chunkSize: DEFAULT_CHUNK, out: undefined });
 const DEFAULT_DECOMPRESS: DecompressParams = Object.freeze({ format: 'auto', maxOutputLength: MAX_OUTPUT, multiMember: true, chunkSize: DEFAULT_CHUNK, out: undefined });
 const DEFAULT_DECOMPRESS_STREAM: DecompressParams = Object.freeze({ ...DEFAULT_DECOMPRESS, maxOutputLength: Infinity });
-const compressCache = new ValueCache<CompressParams>(['format', 'level']);
-const decompressCache = new ValueCache<DecompressParams>(['format', 'maxOutputLength', 'multiMember']);
+const compressCache = new ValueCache<CompressParams>(COMPRESS_KEYS, ['format', 'level']);
+const decompressCache = new ValueCache<DecompressParams>(DECOMPRESS_KEYS, ['format', 'maxOutputLength', 'multiMember']);
 
 function toCompress(o: Snapshot): CompressParams {
   const format = compressFormat(o.format);
@@ -173,7 +174,7 @@ function toCompress(o: Snapshot): CompressParams {
 export function compressParams(options: unknown, stream = false): CompressParams {
   if (options === undefined) return DEFAULT_COMPRESS;
   if (stream) return toCompress(ownOptions(options, 'options', COMPRESS_STREAM_KEYS));
-  return compressCache.lookup(ownOptions(options, 'options', COMPRESS_KEYS), toCompress);
+  return compressCache.lookup(options, toCompress);
 }
 
 function toDecompress(o: Snapshot, stream: boolean): DecompressParams {
@@ -197,5 +198,5 @@ const toDecompressOneShot = (o: Snapshot): DecompressParams => toDecompress(o, f
 export function decompressParams(options: unknown, stream = false): DecompressParams {
   if (options === undefined) return stream ? DEFAULT_DECOMPRESS_STREAM : DEFAULT_DECOMPRESS;
   if (stream) return toDecompress(ownOptions(options, 'options', DECOMPRESS_STREAM_KEYS), true);
-  return decompressCache.lookup(ownOptions(options, 'options', DECOMPRESS_KEYS), toDecompressOneShot);
+  return decompressCache.lookup(options, toDecompressOneShot);
 }

@@ -440,6 +440,33 @@ describe('options: own properties, each read once, odd values refused', () => {
     expect(zlib.gunzipSync(facade).equals(text)).toBe(true);
   });
 
+  it('the value cache reads each own field once per call, on a hit and a miss, and a hidden out is honoured', () => {
+    const reads: string[] = [];
+    const target = { format: 'zlib' as const, level: 2 as const };
+    const opts = new Proxy(target, {
+      get(t, k, r) {
+        reads.push(String(k));
+        return Reflect.get(t, k, r) as unknown;
+      },
+    });
+    for (let i = 0; i < 3; i++) expect(zlib.inflateSync(ctx.compressSync(text, opts)).equals(text)).toBe(true);
+    expect(reads.filter((k) => k === 'format')).toHaveLength(3);
+    expect(reads.filter((k) => k === 'level')).toHaveLength(3);
+    expect(reads.filter((k) => k !== 'format' && k !== 'level')).toEqual([]);
+    const out = Buffer.alloc(64 * 1024);
+    let outReads = 0;
+    const hidden = Object.defineProperty({ level: 2 as const }, 'out', {
+      get() {
+        outReads++;
+        return out;
+      },
+      enumerable: false,
+    });
+    const r = ctx.compressSync(text, hidden);
+    expect(outReads).toBe(1);
+    expect(r.buffer).toBe(out.buffer);
+  });
+
   const BAD = [NaN, Infinity, -Infinity, -1, 1.5, 2n, '6', null, Object.create(null) as object, [], {}];
   const cases: [string, (v: unknown) => unknown, string][] = [
     ['level', (v) => ctx.compressSync(text, { level: v as 1 }), 'options.level'],
