@@ -289,6 +289,19 @@ describe('detached buffers → ERR_BUFFER_DETACHED', () => {
     }
   });
 
+  it('a chunk detached right after write(), before its first engine step, is ERR_BUFFER_DETACHED', async () => {
+    const s = ctx.createCompressStream();
+    s.resume();
+    const failed = new Promise((resolve) => s.on('error', resolve));
+    const ab = new ArrayBuffer(1 << 20);
+    s.write(Buffer.from(ab));
+    structuredClone(ab, { transfer: [ab] });
+    const e = (await within(failed)) as WarpdriveError;
+    expect(e, String(e)).toBeInstanceOf(WarpdriveError);
+    expect(e.code).toBe('ERR_BUFFER_DETACHED');
+    expect(e.details?.argument).toBe('chunk');
+  });
+
   it('the facade: a detached input is a typed error, never an untyped TypeError', async () => {
     for (const [, make] of makers) {
       const err = await failure(() => wd.gzipSync(detachedView(make) as Uint8Array));
