@@ -46,7 +46,15 @@ export const KEYS = {
  * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (not an object, unknown own key)
  */
 export function options<K extends string>(value: unknown, keys: readonly K[], optional = false, name = 'options'): Snapshot<K> {
-  return ownOptions(value, name, keys, { optional });
+  return ownOptions(value, name, keys, optional ? OPTIONAL : REQUIRED);
+}
+// constants: no options object per call (this runs for every message)
+const OPTIONAL = { optional: true } as const;
+const REQUIRED = { optional: false } as const;
+
+/** `alg` for a message: a string as JSON, anything else described (JSON.stringify throws on a BigInt, runs toJSON). */
+function algText(alg: unknown): string {
+  return typeof alg === 'string' ? JSON.stringify(alg) : describeValue(alg);
 }
 
 /** A cipher by name. */
@@ -54,7 +62,7 @@ export function cipherInfo(alg: unknown): CipherInfo {
   // Exact names first: lower-casing allocates a string on every call.
   const info = typeof alg === 'string' ? (CIPHERS.get(alg) ?? CIPHERS.get(alg.toLowerCase())) : undefined;
   if (info === undefined) {
-    throw new WarpdriveError('ERR_UNSUPPORTED_OPERATION', `\`alg\` must be one of ${[...CIPHERS.keys()].join(', ')}, got ${JSON.stringify(alg)}`, {
+    throw new WarpdriveError('ERR_UNSUPPORTED_OPERATION', `\`alg\` must be one of ${[...CIPHERS.keys()].join(', ')}, got ${algText(alg)}`, {
       details: { argument: 'alg' },
     });
   }
@@ -67,7 +75,7 @@ export function hashInfo(alg: unknown, hmac: boolean): HashInfo {
   if (hmac && info !== undefined && !info.hmac) info = HASHES.get(`hmac-${info.name}`);
   if (info === undefined || info.hmac !== hmac) {
     const names = [...HASHES.values()].filter((h) => h.hmac === hmac).map((h) => h.name);
-    throw new WarpdriveError('ERR_UNSUPPORTED_OPERATION', `\`alg\` must be one of ${names.join(', ')}, got ${JSON.stringify(alg)}`, {
+    throw new WarpdriveError('ERR_UNSUPPORTED_OPERATION', `\`alg\` must be one of ${names.join(', ')}, got ${algText(alg)}`, {
       details: { argument: 'alg' },
     });
   }

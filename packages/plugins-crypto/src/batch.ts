@@ -19,15 +19,23 @@ export interface BatchColumns {
   readonly outs: readonly unknown[] | undefined;
 }
 
+/**
+ * Most messages one batch call takes (1024 descriptors of BATCH_MAX). The
+ * arrays are copied before any element is checked, and a sparse array
+ * claims any length for free: without a bound, `[].length = 2 ** 32 - 1`
+ * would hold the thread for minutes.
+ */
+export const BATCH_MESSAGES_MAX = 1 << 20;
+
 function column(value: unknown, name: string, n: number): readonly unknown[] {
-  const list = snapshotArray(value, name);
+  const list = snapshotArray(value, name, BATCH_MESSAGES_MAX);
   if (list.length !== n) throw argError(name, `\`${name}\` must have one entry per message (${n}), got ${list.length}`);
   return list;
 }
 
 /** Snapshot the arrays of a batch: `messages`, `options.ivs`, optional `options.outs`. */
 export function batchColumns(messages: unknown, o: { readonly ivs: unknown; readonly outs: unknown }): BatchColumns {
-  const list = snapshotArray(messages, 'messages');
+  const list = snapshotArray(messages, 'messages', BATCH_MESSAGES_MAX);
   const n = list.length;
   return { messages: list, ivs: column(o.ivs, 'options.ivs', n), outs: o.outs === undefined ? undefined : column(o.outs, 'options.outs', n) };
 }

@@ -8,7 +8,7 @@
 import type { Cqe, PluginHost } from '@warpdrive/core';
 import { lengthOf, overlapOf, snapshotArray } from '@warpdrive/core/plugin-kit';
 import { hashInfo, hmacKey, input, output, prefix } from './args.js';
-import { batchError } from './batch.js';
+import { BATCH_MESSAGES_MAX, batchError } from './batch.js';
 import { batchPlan, partRanges, runParts, setEntry, TableArena, type BatchRequest } from './batch-request.js';
 import { fillParam, makeParam, sessionParam, type CryptoRequest } from './codec.js';
 import { argError } from './errors.js';
@@ -96,7 +96,7 @@ export class InlineDigest {
       const o = digestOptions(options);
       const info = hashInfo(o.alg, hmac);
       // every element read once, before any buffer is converted (a getter may detach one)
-      const list = snapshotArray(messages, 'messages');
+      const list = snapshotArray(messages, 'messages', BATCH_MESSAGES_MAX);
       const key = hmac ? hmacKey(o.key) : undefined;
       if (!hmac && o.key !== undefined) throw argError('key', `\`key\` applies to hmac, not ${info.name}`);
       const n = list.length, len = info.digestLength;

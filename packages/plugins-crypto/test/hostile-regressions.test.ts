@@ -268,6 +268,24 @@ describe('negative and empty lengths, untyped errors', () => {
     }
   });
 
+  it('a BigInt or object `alg` and a sparse batch claiming 2^32 - 1 messages: typed errors, at once', async () => {
+    const toJSON = { toJSON: () => 'aes-256-gcm' };
+    for (const [, ctx] of both()) {
+      await typed(() => ctx.encrypt(Buffer.alloc(1), { alg: 10n, key: key32, iv: iv12 } as never), 'ERR_UNSUPPORTED_OPERATION', 'alg');
+      await typed(() => ctx.encrypt(Buffer.alloc(1), { alg: toJSON, key: key32, iv: iv12 } as never), 'ERR_UNSUPPORTED_OPERATION', 'alg');
+      await typed(() => ctx.digestSync(Buffer.alloc(1), { alg: 1n } as never), 'ERR_UNSUPPORTED_OPERATION', 'alg');
+      const sparse: Buffer[] = [];
+      sparse.length = 2 ** 32 - 1;
+      const t = Date.now();
+      await typed(() => ctx.digestBatch(sparse, { alg: 'sha256' }), 'ERR_INVALID_ARGUMENT', 'messages');
+      const s = await ctx.createCipherSession({ alg: 'aes-256-ctr', key: key32 });
+      await typed(() => s.encryptBatch(sparse, { ivs: sparse }), 'ERR_INVALID_ARGUMENT', 'messages');
+      await typed(() => s.encryptBatch([Buffer.alloc(1)], { ivs: sparse }), 'ERR_INVALID_ARGUMENT', 'options.ivs');
+      expect(Date.now() - t).toBeLessThan(5000);
+      await s.close();
+    }
+  });
+
   it('a byteLength of NaN, Infinity or a string changes nothing', async () => {
     for (const claim of [NaN, Infinity, -Infinity, '1048576', 2 ** 53]) {
       const v = claiming(24, claim);
