@@ -66,6 +66,8 @@ export class ZipTransform extends Transform implements ZipStream {
     try {
       trusted = trustedChunk(chunk);
     } catch (err) {
+      const cb = typeof encoding === 'function' ? encoding : callback;
+      if (cb !== undefined) this.once('error', () => cb());
       this.destroy(err as Error);
       return this;
     }

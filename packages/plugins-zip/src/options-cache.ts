@@ -42,8 +42,6 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 export class ValueCache<P> {
   private readonly entries = new Map<string, P>();
-  /** Values of `fields` read by the current lookup (lookups do not nest: parse runs no caller code). */
-  private readonly values: unknown[];
 
   /**
    * @param keys - every option name the call accepts
@@ -52,9 +50,7 @@ export class ValueCache<P> {
   constructor(
     private readonly keys: readonly string[],
     private readonly fields: readonly string[],
-  ) {
-    this.values = new Array<unknown>(fields.length);
-  }
+  ) {}
 
   /**
    * The params for the caller's `options` (not undefined), each own
@@ -70,7 +66,9 @@ export class ValueCache<P> {
    */
   lookup(options: unknown, parse: (snapshot: OptionsSnapshot) => P): P {
     if (!this.keyable(options)) return parse(ownOptions(options, 'options', this.keys));
-    const { fields, values } = this;
+    const fields = this.fields;
+    // per call, not shared: a getter read here may call back into this cache
+    const values = new Array<unknown>(fields.length);
     let key = '';
     let cacheable = true;
     for (let i = 0; i < fields.length; i++) {
@@ -81,10 +79,10 @@ export class ValueCache<P> {
       if (part === undefined) cacheable = false;
       else key += part; // fields in a fixed order, each part self-delimiting
     }
-    if (!cacheable) return parse(this.snapshotOfValues());
+    if (!cacheable) return parse(this.snapshotOf(values));
     const hit = this.entries.get(key);
     if (hit !== undefined) return hit;
-    const params = parse(this.snapshotOfValues());
+    const params = parse(this.snapshotOf(values));
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(key, params);
     return params;
@@ -99,14 +97,13 @@ export class ValueCache<P> {
     return true;
   }
 
-  /** The values this lookup read, as the snapshot `ownOptions` would have made. */
-  private snapshotOfValues(): OptionsSnapshot {
+  /** The `values` a lookup read (of `fields`, in order), as the snapshot `ownOptions` would have made. */
+  private snapshotOf(values: readonly unknown[]): OptionsSnapshot {
     const snapshot = Object.create(null) as Record<string, unknown>;
     for (const name of this.keys) {
       const i = this.fields.indexOf(name);
-      snapshot[name] = i < 0 ? undefined : this.values[i];
+      snapshot[name] = i < 0 ? undefined : values[i];
     }
-    this.values.fill(undefined); // hold no caller value past the call
     return snapshot;
   }
 }

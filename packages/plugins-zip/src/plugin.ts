@@ -31,8 +31,10 @@ export interface ZipPluginOptions {
   readonly inlineBelow?: number;
 }
 
-/** Path of the engine library built by `pnpm build` (scripts/build-engine.mjs). */
-export const ENGINE_LIBRARY = fileURLToPath(new URL('../build/zip-engine.so', import.meta.url));
+/** Path of the engine library built by `pnpm build` (scripts/build-engine.mjs; with WARPDRIVE_NATIVE_BUILD=asan, its `--sanitize` build). */
+export const ENGINE_LIBRARY = fileURLToPath(
+  new URL(`../${process.env.WARPDRIVE_NATIVE_BUILD === 'asan' ? 'build-asan' : 'build'}/zip-engine.so`, import.meta.url),
+);
 
 function methods(host: PluginHost, inlineBelow: number): ZipMethods & NodeStreams {
   const pool = new OutputPool();

@@ -480,6 +480,18 @@ describe('options: own properties, each read once, odd values refused', () => {
     expect(r.buffer).toBe(out.buffer);
   });
 
+  it('a getter that calls back into the value cache cannot poison it', () => {
+    const opts = {
+      format: 'zlib' as const,
+      get level(): 3 {
+        ctx.compressSync(text, { format: 'gzip', level: 9 });
+        return 3;
+      },
+    };
+    expect(zlib.inflateSync(ctx.compressSync(text, opts)).equals(text)).toBe(true);
+    expect(zlib.inflateSync(ctx.compressSync(text, { format: 'zlib', level: 3 })).equals(text)).toBe(true);
+  });
+
   const BAD = [NaN, Infinity, -Infinity, -1, 1.5, 2n, '6', null, Object.create(null) as object, [], {}];
   const cases: [string, (v: unknown) => unknown, string][] = [
     ['level', (v) => ctx.compressSync(text, { level: v as 1 }), 'options.level'],
