@@ -49,6 +49,8 @@ export interface ScalarPosition {
 export interface ArrayPosition {
   readonly kind: 'array';
   readonly path: ArgPath;
+  /** 'out': the elements are outputs (a swapped element is then fresh memory, not another element). */
+  readonly role?: 'in' | 'out';
   readonly names?: readonly string[];
 }
 
@@ -71,8 +73,12 @@ export interface EntryPoint<C> {
   /** Larger valid arguments for the in-flight classes (so the request is still running), default `args`. */
   inFlightArgs?(): unknown[];
   readonly positions: readonly Position[];
+  /** Per-case state made before the call (e.g. a session), handed to `call`. */
+  setup?(ctx: C): Promise<unknown>;
+  /** Release what `setup` made, after the case settled. */
+  teardown?(state: unknown): Promise<void>;
   /** Call it; a promise for async forms (the work must be started before it returns). */
-  call(ctx: C, args: unknown[]): unknown;
+  call(ctx: C, args: unknown[], state: unknown): unknown;
   /** The result is correct for these clean arguments: undefined, else what is wrong. */
   check(result: unknown, args: readonly unknown[]): string | undefined;
   /** node-style errors (`code` ERR_* / Z_*) count as typed (the node:zlib facade, node streams' own checks). */
@@ -194,7 +200,7 @@ function bufferCases<C>(entry: EntryPoint<C>, cls: BufferClass, positions: reado
           if (entry.kind === 'node-stream') {
             // node's Writable converts a non-Buffer Uint8Array itself (by its
             // own getters) before the plugin sees it: that reading is node's.
-            const nodeView = nodeWritableView(hv.value);
+            const nodeView = 'nodeView' in hv ? hv.nodeView : nodeWritableView(hv.value);
             if (nodeView !== undefined) cleans.push(withClean(fresh, pos.path, nodeView));
           }
           return {
@@ -207,10 +213,12 @@ function bufferCases<C>(entry: EntryPoint<C>, cls: BufferClass, positions: reado
   return out;
 }
 
+/** What node's Writable makes of a non-Buffer view: `new FastBuffer(v.buffer, v.byteOffset, v.byteLength)`, by the view's own getters. */
 function nodeWritableView(value: unknown): Buffer | undefined {
   try {
-    if (!(value instanceof Uint8Array) || Buffer.isBuffer(value)) return undefined;
-    return Buffer.from(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    if (!ArrayBuffer.isView(value) || Buffer.isBuffer(value)) return undefined;
+    const v = value as { buffer: ArrayBuffer; byteOffset: number; byteLength: number };
+    return Buffer.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
   } catch {
     return undefined;
   }
@@ -230,10 +238,12 @@ function arrayCases<C>(entry: EntryPoint<C>, pos: ArrayPosition): Omit<CaseDef<C
     },
   });
   const last = (arr: unknown[]) => arr.length - 1;
+  // another element (an input: e.g. a repeated IV must be refused), or fresh memory (an output)
+  const other = (arr: unknown[]) => (pos.role === 'out' || arr.length < 2 ? evilTwin(arr[last(arr)]) : arr[0]);
   return [
     mk('element getter: the valid buffer on the first read, another after', (arr) => {
       const valid = arr[last(arr)];
-      const evil = arr.length > 1 ? arr[0] : evilTwin(valid);
+      const evil = other(arr);
       let reads = 0;
       const copy = [...arr];
       Object.defineProperty(copy, last(arr), { get: () => (reads++ === 0 ? valid : evil), enumerable: true, configurable: true });
@@ -241,7 +251,7 @@ function arrayCases<C>(entry: EntryPoint<C>, pos: ArrayPosition): Omit<CaseDef<C
     }),
     mk('element getter: another buffer on the first read, the valid one after', (arr) => {
       const valid = arr[last(arr)];
-      const evil = arr.length > 1 ? arr[0] : evilTwin(valid);
+      const evil = other(arr);
       let reads = 0;
       const copy = [...arr];
       Object.defineProperty(copy, last(arr), { get: () => (reads++ === 0 ? evil : valid), enumerable: true, configurable: true });
@@ -359,7 +369,8 @@ function optionShapeCases<C>(entry: EntryPoint<C>, pos: OptionsPosition): Omit<C
       const opts = getAt(args, pos.path) as Record<string, unknown> | undefined;
       const r = make(opts);
       setAt(args, pos.path, r.value);
-      return { cleans: [withClean(fresh, pos.path, r.clean)], accept, names: ['options', 'bogusKey', ...namesOf(pos)] };
+      // (a required key missing from the new shape may be the one named)
+      return { cleans: [withClean(fresh, pos.path, r.clean)], accept, names: ['options', 'bogusKey', ...namesOf(pos), ...Object.keys(pos.keys)] };
     },
   });
   const own = (o: Record<string, unknown> | undefined) => ({ ...(o ?? {}) });
@@ -511,9 +522,12 @@ function namesArgument(e: unknown, names: readonly string[]): boolean {
   return names.some((n) => (typeof arg === 'string' && arg.includes(n)) || message.includes(n));
 }
 
-function allEmptyViews(result: unknown): boolean {
-  const views: unknown[] = result instanceof Uint8Array ? [result] : result !== null && typeof result === 'object' ? Object.values(result) : [];
-  return views.length > 0 && views.every((v) => v === undefined || (trueView(v)?.byteLength ?? 1) === 0);
+/** Some view in the result (up to 3 levels down) reads as empty: its memory was detached or shrunk by the caller. */
+function hasEmptyView(result: unknown, depth = 0): boolean {
+  const v = trueView(result);
+  if (v !== undefined) return v.byteLength === 0;
+  if (depth > 2 || result === null || typeof result !== 'object') return false;
+  return Object.values(result).some((x) => hasEmptyView(x, depth + 1));
 }
 
 async function settle(value: unknown, ms: number): Promise<{ ok: true; result: unknown } | { ok: false; error: unknown } | { timeout: true }> {
@@ -540,17 +554,26 @@ export async function runCase<C>(ctx: C, c: CaseDef<C>, caseMs: number): Promise
     for (const [path, v] of outs) if (v !== undefined) setAt(a, path, v);
     return a;
   };
+  let state: unknown;
+  if (entry.setup !== undefined) {
+    const made = await settle(entry.setup(ctx), caseMs);
+    if (!('ok' in made) || !made.ok) {
+      return { k: 'fail', code: 'setup', why: `setup failed: ${'error' in made ? describeError(made.error) : 'timeout'}` };
+    }
+    state = made.result;
+  }
   let p: Prepared;
   try {
     p = c.prepare(args, cleanBase);
   } catch (err) {
+    if (entry.teardown !== undefined) await settle(entry.teardown(state).catch(() => undefined), caseMs);
     return { k: 'fail', code: 'setup', why: `the case could not be set up: ${describeError(err)}` };
   }
   let s: Awaited<ReturnType<typeof settle>>;
   try {
     let started: unknown;
     try {
-      started = entry.call(ctx, args);
+      started = entry.call(ctx, args, state);
     } catch (err) {
       started = Promise.reject(err);
     }
@@ -565,20 +588,29 @@ export async function runCase<C>(ctx: C, c: CaseDef<C>, caseMs: number): Promise
   } finally {
     p.after?.();
   }
+  if (entry.teardown !== undefined) await settle(entry.teardown(state).catch(() => undefined), caseMs);
   const memory = p.verify?.();
   const reads = p.reads?.() ?? 0;
   if ('timeout' in s) return { k: 'fail', code: 'hang', why: `did not settle within ${caseMs} ms` };
   let outcome: Outcome;
   if (!s.ok) {
     const code = typedCode(s.error, entry.nodeErrors === true);
-    if (code === undefined) outcome = { k: 'fail', code: 'untyped', why: describeError(s.error) };
+    if (code === undefined) {
+      const hint = entry.kind === 'node-stream' ? " (a node Transform's write() converts a non-Buffer view by the view's own getters unless the plugin's stream takes the chunk itself)" : '';
+      outcome = { k: 'fail', code: 'untyped', why: `${describeError(s.error)}${hint}` };
+    }
     else if (p.accept === 'correct') outcome = { k: 'fail', code: 'refused', why: `a valid call was refused: ${describeError(s.error)}` };
     else if (p.accept === 'auth' && code !== 'ERR_AUTH_FAILED') outcome = { k: 'fail', code: 'wrong-error', why: `expected ERR_AUTH_FAILED: ${describeError(s.error)}` };
     else if (ARGUMENT_CODES.has(code) && !namesArgument(s.error, p.names)) outcome = { k: 'fail', code: 'unnamed', why: `the error does not name ${p.names.join(' or ')}: ${describeError(s.error)}` };
     else outcome = { k: 'typed', code };
     if (p.accept === 'auth') {
       const leaked = (p.authOuts ?? []).findIndex((o) => o.some((b) => b !== 0));
-      if (leaked >= 0) outcome = { k: 'fail', code: 'plaintext', why: `out #${leaked} is not all zero after the authentication failure` };
+      if (leaked >= 0) {
+        const o = p.authOuts![leaked]!;
+        const nonzero = o.filter((b) => b !== 0).length;
+        const prefill = o.filter((b) => b === o[0]).length;
+        outcome = { k: 'fail', code: 'plaintext', why: `out #${leaked} is not all zero after the authentication failure: ${nonzero} of ${o.length} bytes non-zero (${prefill} equal 0x${o[0]!.toString(16)}) — ${describeError(s.error)}` };
+      }
     }
   } else if (p.accept === 'auth') {
     outcome = { k: 'fail', code: 'resolved', why: 'resolved although the tag is wrong' };
@@ -595,7 +627,7 @@ export async function runCase<C>(ctx: C, c: CaseDef<C>, caseMs: number): Promise
     // the caller moved the output memory away in flight: a view of it reads
     // as empty and the check cannot read the window (the guards of the new
     // owner were verified instead)
-    if (problem !== undefined && p.movedOut === true && (allEmptyViews(s.result) || problem.includes('detached'))) problem = undefined;
+    if (problem !== undefined && p.movedOut === true && (hasEmptyView(s.result) || problem.includes('detached'))) problem = undefined;
     outcome = problem === undefined ? { k: 'correct' } : { k: 'fail', code: 'wrong-result', why: problem };
   }
   if (memory !== undefined) outcome = { k: 'fail', code: 'memory', why: memory };

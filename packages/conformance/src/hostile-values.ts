@@ -41,10 +41,18 @@ const SECRET = 0xee;
 /** The true bytes of `value` by the built-in getters (a view, no copy), or undefined for a non-buffer. */
 export function trueView(value: unknown): Uint8Array | undefined {
   if (types.isProxy(value)) return undefined;
-  if (types.isTypedArray(value)) return new U8(taBuffer.call(value) as ArrayBuffer, taOffset.call(value) as number, taLength.call(value) as number);
-  if (types.isDataView(value)) return new U8(dvBuffer.call(value) as ArrayBuffer, dvOffset.call(value) as number, dvLength.call(value) as number);
-  if (types.isArrayBuffer(value)) return new U8(value);
-  if (types.isSharedArrayBuffer(value)) return new U8(value);
+  const over = (b: ArrayBuffer | SharedArrayBuffer, offset: () => number, length: () => number) => (isDetachedBuffer(b) ? new U8(0) : new U8(b, offset(), length()));
+  if (types.isTypedArray(value)) return over(taBuffer.call(value) as ArrayBuffer, () => taOffset.call(value) as number, () => taLength.call(value) as number);
+  if (types.isDataView(value)) {
+    const b = dvBuffer.call(value) as ArrayBuffer;
+    // (a DataView's getters throw once its buffer is detached or it is out of bounds)
+    try {
+      return over(b, () => dvOffset.call(value) as number, () => dvLength.call(value) as number);
+    } catch {
+      return new U8(0);
+    }
+  }
+  if (types.isArrayBuffer(value) || types.isSharedArrayBuffer(value)) return over(value, () => 0, () => lengthOfBuffer(value));
   return undefined;
 }
 
@@ -97,6 +105,8 @@ export interface HostileValue {
   readonly verify: () => string | undefined;
   /** The output window's bytes were moved away in flight (detach): a result view of it may read as empty. */
   readonly movedOut?: boolean;
+  /** What node's Writable makes of it by the value's own getters, computed without calling them (getters with state). */
+  readonly nodeView?: unknown;
 }
 
 /** A hostile buffer variant: its label and a factory. */
@@ -288,7 +298,15 @@ function fickleVariants(): BufferVariant[] {
             const lie = lieValue(a, prop, 'larger');
             let reads = 0;
             Object.defineProperty(v, prop, { get: () => ((reads++ % 2 === 0) === (first === 'true') ? truth : lie), configurable: true });
-            return plain(a, v);
+            // node's Writable reads each getter once: the first answers
+            let nodeView: unknown;
+            try {
+              const firstOf = (p: string, t: unknown) => (p === prop && first === 'lie' ? lie : t);
+              nodeView = Buffer.from(new U8(firstOf('buffer', a.host) as ArrayBuffer, firstOf('byteOffset', GUARD) as number, firstOf('byteLength', a.length) as number));
+            } catch {
+              nodeView = undefined;
+            }
+            return plain(a, v, { nodeView });
           },
         });
       }
@@ -406,8 +424,9 @@ function resizeInFlightVariants(): BufferVariant[] {
   // bytes after the resize are a correct reading too.
   const grown = (a: Arena, b: Uint8Array, r: 'in' | 'out') => (r === 'out' ? new U8(a.host, GUARD) : Buffer.concat([Buffer.from(b), Buffer.alloc(1 << 20)]));
   return [
-    { label: 'fixed-length view, buffer shrunk to 0 while in flight', inFlightOnly: true, make: (b, r) => { const a = rab(b, r, GUARD); return plain(a, a.window(), { inFlight: () => tryResize(a.host as ArrayBuffer, 0), cleans: [a.clean(), emptyClean(a, r)] }); } },
-    { label: 'length-tracking view, buffer shrunk to the view start while in flight', inFlightOnly: true, make: (b, r) => { const a = rab(b, r, 0); return plain(a, new U8(a.host, GUARD), { inFlight: () => tryResize(a.host as ArrayBuffer, GUARD), cleans: [a.clean(), emptyClean(a, r)] }); } },
+    // (an output shrunk away by the caller: the result view of it may read as empty)
+    { label: 'fixed-length view, buffer shrunk to 0 while in flight', inFlightOnly: true, make: (b, r) => { const a = rab(b, r, GUARD); return plain(a, a.window(), { inFlight: () => tryResize(a.host as ArrayBuffer, 0), cleans: [a.clean(), emptyClean(a, r)], movedOut: r === 'out' }); } },
+    { label: 'length-tracking view, buffer shrunk to the view start while in flight', inFlightOnly: true, make: (b, r) => { const a = rab(b, r, 0); return plain(a, new U8(a.host, GUARD), { inFlight: () => tryResize(a.host as ArrayBuffer, GUARD), cleans: [a.clean(), emptyClean(a, r)], movedOut: r === 'out' }); } },
     { label: 'length-tracking view, buffer grown by 1 MiB while in flight', inFlightOnly: true, make: (b, r) => { const a = rab(b, r, 0); return plain(a, new U8(a.host, GUARD), { inFlight: () => tryResize(a.host as ArrayBuffer, GUARD + a.length + (1 << 20)), cleans: [a.clean(), grown(a, b, r)] }); } },
   ];
 }
