@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WarpdriveError, createContext } from '@warpdrive/core';
 import wd from '../src/zlib/index.js';
 import zip from '../src/index.js';
+import { compressParams, decompressParams } from '../src/options.js';
 import { fileContext, realText, type ZipContext } from './helpers.js';
 
 let ctx: ZipContext;
@@ -404,6 +405,24 @@ describe('prototype pollution changes nothing', () => {
     } finally {
       clean();
     }
+  });
+
+  it('the value cache still hits for fresh literals, polluted or not, and never for a hidden uncacheable field', () => {
+    const a = compressParams({ format: 'zlib', level: 4 });
+    expect(compressParams({ format: 'zlib', level: 4 })).toBe(a);
+    expect(decompressParams({ format: 'gzip' })).toBe(decompressParams({ format: 'gzip' }));
+    pollute();
+    try {
+      expect(compressParams({ format: 'zlib', level: 4 })).toBe(a);
+      expect(compressParams({}).format).toBe('gzip');
+      expect(compressParams({}).out).toBeUndefined();
+      expect(decompressParams({}).maxOutputLength).toBeGreaterThan(1);
+    } finally {
+      clean();
+    }
+    const hidden = Object.defineProperty({ format: 'zlib' as const, level: 4 as const }, 'out', { value: Buffer.alloc(8), enumerable: false });
+    expect(compressParams(hidden)).not.toBe(a);
+    expect(compressParams(hidden).out).toBeDefined();
   });
 
   it('zip() ignores a polluted inlineBelow; the value cache ignores polluted fields', async () => {
