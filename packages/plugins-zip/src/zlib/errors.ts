@@ -26,7 +26,7 @@ function received(value: unknown): string {
   if (typeof value === 'function') return ` Received function ${value.name || '<anonymous>'}`;
   if (typeof value === 'object') {
     // (the kit's description: no getter or trap of the caller's object runs)
-    const name = describeValue(value);
+    const name = describeValue(value) === 'Uint8Array' && value instanceof Buffer ? 'Buffer' : describeValue(value);
     if (name === 'a Proxy') return ' Received a Proxy';
     return /^[A-Za-z_$][\w$]*$/.test(name) ? ` Received an instance of ${name}` : ` Received ${inspect(value, { depth: -1 })}`;
   }
