@@ -16,7 +16,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('@warpdrive/native', () => import('./helpers/mock-native.js'));
 
 const { createContext, coreOps, definePlugin, WD_OP_COPY } = await import('../src/index.js');
-const { mockState } = await import('./helpers/mock-native.js');
+const { mockState, native: mockNative } = await import('./helpers/mock-native.js');
 
 const REGION = 16 * 1024;
 const detach = (ab: ArrayBufferLike): void => void structuredClone(ab, { transfer: [ab as ArrayBuffer] });
@@ -110,6 +110,32 @@ describe('SVA queue: backing-store holds follow the slot', () => {
     expect(mockState.holds).toBe(1);
     await closed;
     expect(mockState.holds).toBe(0);
+  });
+});
+
+describe('an addon that cannot hold backing stores (holdsBackingStores: false)', () => {
+  it('pins keep only the JS references, and one process warning (per process) says what that risks', async () => {
+    const m = mockNative as { holdsBackingStores: boolean };
+    m.holdsBackingStores = false;
+    const warnings: Array<{ name: string; code?: string }> = [];
+    const onWarning = (w: Error & { code?: string }): void => void warnings.push({ name: w.name, code: w.code });
+    process.on('warning', onWarning);
+    try {
+      for (let i = 0; i < 2; i++) {
+        const ctx = await createContext({ plugins: [coreOps()], depth: 4, workers: 1 });
+        mockState.hold = true;
+        const p = ctx.crc32(Buffer.from('abc'));
+        expect(mockState.holds).toBe(0);
+        release();
+        expect(await p).toBe(0x352441c2);
+        await ctx.close();
+      }
+      await tick(); // warnings are emitted on the next tick
+      expect(warnings.filter((w) => w.code === 'WARPDRIVE_NO_BACKING_HOLD')).toEqual([{ name: 'WarpdriveWarning', code: 'WARPDRIVE_NO_BACKING_HOLD' }]);
+    } finally {
+      process.off('warning', onWarning);
+      m.holdsBackingStores = true;
+    }
   });
 });
 
