@@ -9,8 +9,17 @@
  * (its _ex form reports the input it used, so concatenated gzip members and
  * trailing bytes are found), the trailer is checked here. When libdeflate
  * rejects the data, zlib re-reads it only to tell truncation from corruption.
+ *
+ * Valid means what zlib (node:zlib) says: libdeflate accepts some invalid
+ * streams. The private, patched copy (scripts/libdeflate-strict.mjs,
+ * ZIP_LIBDEFLATE_STRICT) checks every header as zlib does and reports a
+ * stream that used a static block or an incomplete code, whose codes only a
+ * full decode can check; zlib decodes such a stream again and its verdict
+ * stands. Built against the system libdeflate (no strict copy), zlib
+ * decodes every one-shot body.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <libdeflate.h>
 #include <isa-l/igzip_lib.h>
@@ -171,6 +180,7 @@ void zip_compress(const struct wd_sqe *sqe, struct wd_cqe *cqe)
 	cqe->aux = sum;
 }
 
+#ifdef ZIP_LIBDEFLATE_STRICT
 /*
  * libdeflate said BAD_DATA: decide whether the deflate data is corrupt or
  * merely cut short by inflating it again with zlib into a sliding scratch
@@ -204,6 +214,7 @@ static unsigned classify_bad_deflate(const uint8_t *p, size_t len, size_t limit)
 	inflateEnd(&z);
 	return detail;
 }
+#endif
 
 struct inflate_pos {
 	const uint8_t *src;
@@ -211,6 +222,43 @@ struct inflate_pos {
 	uint8_t *dst;
 	size_t cap, out;
 };
+
+/* The body at the current position, decoded by zlib alone (one call:
+ * src_len and dst_len are 32-bit, so are zlib's counts). */
+static int inflate_body_zlib(struct inflate_pos *st, unsigned *detail)
+{
+	z_stream *z = zip_inflater();
+	uint8_t none;		/* zlib refuses a NULL next_out, even for 0 bytes */
+	int ret;
+
+	if (!z)
+		return -ENOMEM;
+	z->next_in = (Bytef *)(st->src + st->in);
+	z->avail_in = (uInt)(st->len - st->in);
+	z->next_out = st->dst ? st->dst + st->out : &none;
+	z->avail_out = (uInt)(st->cap - st->out);
+	ret = inflate(z, Z_FINISH);
+	if (ret == Z_STREAM_END) {
+		st->in += (st->len - st->in) - z->avail_in;
+		st->out += (st->cap - st->out) - z->avail_out;
+		return 0;
+	}
+	if (ret == Z_MEM_ERROR)
+		return -ENOMEM;
+	if (ret == Z_DATA_ERROR || ret == Z_NEED_DICT || ret == Z_STREAM_ERROR) {
+		*detail = ZIP_DETAIL_STREAM;
+		return -EBADMSG;
+	}
+	/* Z_BUF_ERROR (or Z_OK): out of room, or out of input */
+	if (z->avail_out == 0)
+		return -ENOSPC;
+	*detail = ZIP_DETAIL_TRUNCATED;
+	return -EBADMSG;
+}
+
+#ifdef ZIP_LIBDEFLATE_STRICT
+/* scripts/libdeflate-strict.mjs */
+bool libdeflate_wd_lenient(const struct libdeflate_decompressor *d);
 
 /* Inflate one raw deflate stream at the current position. Returns 0, or a
  * negative errno with *detail set. */
@@ -222,9 +270,16 @@ static int inflate_body(struct inflate_pos *st, unsigned *detail)
 
 	if (!d)
 		return -ENOMEM;
+	/* A first block with static codes (BTYPE 01): the stream is usually
+	 * all static (small inputs, Z_FIXED), which zlib would check anyway */
+	if (st->in < st->len && ((st->src[st->in] >> 1) & 3) == 1)
+		return inflate_body_zlib(st, detail);
 	r = libdeflate_deflate_decompress_ex(d, st->src + st->in, st->len - st->in,
 					     st->dst + st->out, st->cap - st->out,
 					     &in_used, &out_used);
+	if (r == LIBDEFLATE_SUCCESS && libdeflate_wd_lenient(d))
+		/* same bytes if zlib accepts it; its error if not */
+		return inflate_body_zlib(st, detail);
 	if (r == LIBDEFLATE_INSUFFICIENT_SPACE)
 		return -ENOSPC;
 	if (r != LIBDEFLATE_SUCCESS) {
@@ -236,6 +291,12 @@ static int inflate_body(struct inflate_pos *st, unsigned *detail)
 	st->out += out_used;
 	return 0;
 }
+#else
+static int inflate_body(struct inflate_pos *st, unsigned *detail)
+{
+	return inflate_body_zlib(st, detail);
+}
+#endif
 
 static int need(const struct inflate_pos *st, size_t n, unsigned *detail)
 {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <libdeflate.h>
 #include <isa-l/igzip_lib.h>
+#include <zlib.h>
 #include "zip_engine.h"
 
 #define LDC_LEVELS 13
@@ -19,6 +20,7 @@ struct scratch {
 	uint8_t *isal_buf;
 	uint32_t isal_size;
 	struct isal_zstream *isal_stream;	/* 82 KB: too big for a worker's stack */
+	z_stream *inflater;	/* raw inflate, reset per use */
 };
 
 static pthread_key_t scratch_key;
@@ -37,6 +39,10 @@ static void scratch_free(void *p)
 		libdeflate_free_decompressor(s->ldd);
 	free(s->isal_buf);
 	free(s->isal_stream);
+	if (s->inflater) {
+		inflateEnd(s->inflater);
+		free(s->inflater);
+	}
 	free(s);
 }
 
@@ -112,4 +118,26 @@ struct isal_zstream *zip_isal_stream(void)
 	if (!s->isal_stream)
 		s->isal_stream = malloc(sizeof(*s->isal_stream));
 	return s->isal_stream;
+}
+
+/* A raw-deflate zlib inflater, reset for a new stream. */
+z_stream *zip_inflater(void)
+{
+	struct scratch *s = scratch();
+
+	if (!s)
+		return NULL;
+	if (!s->inflater) {
+		z_stream *z = calloc(1, sizeof(*z));
+
+		if (!z)
+			return NULL;
+		if (inflateInit2(z, -15) != Z_OK) {
+			free(z);
+			return NULL;
+		}
+		s->inflater = z;
+		return z;
+	}
+	return inflateReset(s->inflater) == Z_OK ? s->inflater : NULL;
 }

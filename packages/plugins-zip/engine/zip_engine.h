@@ -105,6 +105,7 @@ struct libdeflate_compressor *zip_ldc(int level);
 struct libdeflate_decompressor *zip_ldd(void);
 uint8_t *zip_isal_buf(unsigned level, uint32_t *size);
 struct isal_zstream *zip_isal_stream(void);
+struct z_stream_s *zip_inflater(void);
 
 /* The ISA-L level used for a nominal level by one-shot compression and
  * streams (-1: not ISA-L). */

@@ -12,18 +12,35 @@
 // zlib.h, or with ZIP_ENGINE_ZLIB=static, libz.a is linked statically with
 // every symbol hidden (--exclude-libs,ALL) so the engine cannot bind to a
 // copy it was not compiled against. See README "zlib symbols".
+//
+// The private libdeflate is patched to accept only what zlib accepts
+// (libdeflate-strict.mjs); with the system library, zlib decodes one-shot
+// bodies instead (engine/oneshot.c).
+//
+// Sanitizers: `--sanitize` (or WARPDRIVE_ENGINE_SANITIZE=1) builds the
+// engine, and its private libdeflate, with ASan + UBSan into build-asan/
+// instead of build/, so the normal build is untouched; the plugin loads
+// that copy when WARPDRIVE_NATIVE_BUILD=asan (src/plugin.ts). Such a
+// library runs only in a process with libasan preloaded (scripts/test.sh,
+// stage "sanitizers").
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { libdeflateFiles, libdeflateSource } from './libdeflate-source.mjs';
+import { strictLibdeflate } from './libdeflate-strict.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const require = createRequire(import.meta.url);
 const nativeDir = dirname(require.resolve('@warpdrive/native/package.json'));
 const uapi = join(nativeDir, '..', '..', 'driver', 'include', 'uapi');
+const asan = process.argv.includes('--sanitize') || process.env.WARPDRIVE_ENGINE_SANITIZE === '1' ||
+  Boolean(process.env.ZIP_ENGINE_SANITIZE);
+const buildDir = join(root, asan ? 'build-asan' : 'build');
+/** -fno-sanitize-recover: a UBSan report stops the process, as ASan's does. */
+const sanitize = asan ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer', '-g'] : [];
 
 function staticZlib() {
   const multiarch = execFileSync(process.env.CC ?? 'cc', ['-print-multiarch']).toString().trim();
@@ -39,26 +56,28 @@ function nodeZlibInclude() {
   if (process.env.ZIP_ENGINE_ZLIB === 'static') return undefined;
   const dir = join(dirname(dirname(process.execPath)), 'include', 'node');
   if (!existsSync(join(dir, 'zlib.h')) || !existsSync(join(dir, 'zconf.h'))) return undefined;
-  const into = join(root, 'build', 'node-zlib');
+  const into = join(buildDir, 'node-zlib');
   mkdirSync(into, { recursive: true });
   for (const f of ['zlib.h', 'zconf.h']) copyFileSync(join(dir, f), join(into, f));
   return into;
 }
 
 /**
- * libdeflate as a static archive of hidden-visibility objects (its own
- * flags: it is third-party code, not held to -Werror), or undefined.
+ * libdeflate, patched to zlib's notion of valid (libdeflate-strict.mjs), as
+ * a static archive of hidden-visibility objects (its own flags: it is
+ * third-party code, not held to -Werror), or undefined.
  */
 function privateLibdeflate() {
   if (process.env.ZIP_ENGINE_LIBDEFLATE === 'system') return undefined;
-  const tree = libdeflateSource(join(root, '..', '..', '.cache'));
-  if (tree === undefined) return undefined;
-  const objDir = join(root, 'build', 'libdeflate');
+  const cached = libdeflateSource(join(root, '..', '..', '.cache'));
+  if (cached === undefined) return undefined;
+  const tree = strictLibdeflate(cached, join(buildDir, 'libdeflate-src'));
+  const objDir = join(buildDir, 'libdeflate');
   rmSync(objDir, { recursive: true, force: true });
   mkdirSync(objDir, { recursive: true });
   const objects = libdeflateFiles(tree).map((src, i) => {
     const obj = join(objDir, `${i}-${basename(src, '.c')}.o`);
-    execFileSync(process.env.CC ?? 'cc', ['-std=gnu11', '-O2', '-fPIC', '-fvisibility=hidden', '-DNDEBUG', '-I', tree, '-c', src, '-o', obj], { stdio: 'inherit' });
+    execFileSync(process.env.CC ?? 'cc', ['-std=gnu11', '-O2', '-fPIC', '-fvisibility=hidden', '-DNDEBUG', ...sanitize, '-I', tree, '-c', src, '-o', obj], { stdio: 'inherit' });
     return obj;
   });
   const archive = join(objDir, 'libdeflate.a');
@@ -67,8 +86,7 @@ function privateLibdeflate() {
 }
 
 const sources = readdirSync(join(root, 'engine')).filter((f) => f.endsWith('.c')).map((f) => join(root, 'engine', f));
-const sanitize = process.env.ZIP_ENGINE_SANITIZE ? ['-fsanitize=address,undefined', '-g'] : [];
-mkdirSync(join(root, 'build'), { recursive: true });
+mkdirSync(buildDir, { recursive: true });
 const nodeZlib = nodeZlibInclude();
 const deflate = privateLibdeflate();
 const zlibArgs = nodeZlib === undefined
@@ -76,18 +94,18 @@ const zlibArgs = nodeZlib === undefined
   : []; // zlib symbols stay undefined: node provides them at dlopen()
 // Link to a temporary name and rename: a process that has the library
 // dlopen()ed keeps its mapping, where writing in place could crash it.
-const out = join(root, 'build', 'zip-engine.so');
+const out = join(buildDir, 'zip-engine.so');
 const tmp = `${out}.${process.pid}.tmp`;
 execFileSync(
   process.env.CC ?? 'cc',
   ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-fvisibility=hidden', '-pthread',
     ...sanitize,
     ...(nodeZlib === undefined ? [] : ['-I', nodeZlib]),
-    ...(deflate === undefined ? [] : ['-I', deflate.include]),
+    ...(deflate === undefined ? [] : ['-I', deflate.include, '-DZIP_LIBDEFLATE_STRICT']),
     '-I', uapi, '-I', join(nativeDir, 'include'),
     '-o', tmp, ...sources,
     ...zlibArgs, ...(deflate === undefined ? ['-ldeflate'] : [deflate.archive, '-Wl,--exclude-libs,ALL']), '-lisal', '-Wl,--as-needed'],
   { stdio: 'inherit' },
 );
 renameSync(tmp, out);
-console.log(`zip-engine.so: zlib ${nodeZlib === undefined ? 'static (libz.a, hidden)' : "from node (node's zlib.h)"}, libdeflate ${deflate === undefined ? 'system (shared)' : `private, from ${deflate.include}`}`);
+console.log(`${asan ? 'build-asan/' : ''}zip-engine.so${asan ? ' (ASan+UBSan)' : ''}: zlib ${nodeZlib === undefined ? 'static (libz.a, hidden)' : "from node (node's zlib.h)"}, libdeflate ${deflate === undefined ? 'system (shared)' : `private, zlib-strict, from ${deflate.include}`}`);
