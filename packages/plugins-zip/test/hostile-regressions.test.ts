@@ -587,7 +587,7 @@ describe('Proxies, zero-length views, resizable and growable buffers', () => {
       await expectTyped(() => ctx.compressSync(text, { out: end }), 'ERR_OUTPUT_TOO_SMALL', 'options.out');
       await expectTyped(() => ctx.compress(text, { out: end }), 'ERR_OUTPUT_TOO_SMALL', 'options.out');
       expect(ctx.decompressSync(zlib.gzipSync(Buffer.alloc(0)), { out: end }).length).toBe(0);
-      expect(ctx.compressSync(text, { gzip: { extra: end as Uint8Array } })[3]! & 4).toBe(4);
+      if (end instanceof Uint8Array) expect(ctx.compressSync(text, { gzip: { extra: end } })[3]! & 4).toBe(4);
     }
   });
 
