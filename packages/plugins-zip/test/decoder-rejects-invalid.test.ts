@@ -17,7 +17,7 @@
  * (with a valid twin each), then random bytes and valid streams at several
  * levels and strategies, bit-flipped, overwritten and truncated.
  */
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import nodeZlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -251,9 +251,12 @@ async function settle(fn: () => Promise<Uint8Array> | Uint8Array): Promise<Outco
 
 async function collect(stream: NodeJS.ReadWriteStream, data: Buffer): Promise<Buffer> {
   const parts: Buffer[] = [];
-  await pipeline(Readable.from([data]), stream, async (source: AsyncIterable<Buffer>) => {
-    for await (const chunk of source) parts.push(Buffer.from(chunk));
-  });
+  await pipeline(Readable.from([data]), stream, new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      parts.push(Buffer.from(chunk));
+      done();
+    },
+  }));
   return Buffer.concat(parts);
 }
 
