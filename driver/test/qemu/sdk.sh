@@ -13,7 +13,7 @@ mkdir -p /tmp
 for pkg in native core plugins-zip plugins-crypto; do
 	dir="$REPO/packages/$pkg"
 	[ -d "$dir" ] || { echo "WDTEST sdk:setup-$pkg@$TAG FAIL (no $dir)"; continue; }
-	files=$(cd "$dir" && ls test/device-kernel*.test.ts 2>/dev/null)
+	files=$(cd "$dir" && ls test/device-kernel*.test.ts test/hostile-conformance.test.ts 2>/dev/null)
 	[ -n "$files" ] || continue
 	cd "$dir" || continue
 	# dist/ is built on the host; never let vitest's global set-up rebuild it here.
