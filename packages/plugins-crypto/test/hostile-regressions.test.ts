@@ -449,6 +449,46 @@ describe('nonce reuse through a getter', () => {
   });
 });
 
+describe('cipher streams', () => {
+  /** Write `chunks` to `stream` and collect what comes out (or the error it fails with). */
+  function drive(stream: import('node:stream').Transform, chunks: unknown[]): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const out: Buffer[] = [];
+      stream.on('data', (c: Buffer) => out.push(c)).on('end', () => resolve(Buffer.concat(out))).on('error', reject);
+      for (const c of chunks) stream.write(c);
+      stream.end();
+    });
+  }
+
+  it('written views whose own properties lie are taken by their true bytes (node would follow the lie)', async () => {
+    const ab = nc.randomBytes(256).buffer;
+    const a = lie(new Uint8Array(ab, 0, 64), { byteLength: MiB, byteOffset: 100 });
+    const b = lie(new DataView(ab, 64, 32), { byteLength: -1, buffer: new ArrayBuffer(8) });
+    const c = lie(Buffer.from(nc.randomBytes(16)), { byteLength: MiB });
+    const want = ref('aes-256-ctr', key32, iv16, Buffer.concat([Buffer.from(ab, 0, 64), Buffer.from(ab, 64, 32), trueBytes(c)]));
+    for (const [, ctx] of both()) {
+      const s = await ctx.createCipherSession({ alg: 'aes-256-ctr', key: key32 });
+      expect((await drive(s.createEncryptStream({ iv: iv16 }), [a, b, c])).equals(want)).toBe(true);
+      await s.close();
+    }
+  });
+
+  it('a Proxy or a detached view written to a stream fails it with a typed error', async () => {
+    for (const [, ctx] of both()) {
+      const s = await ctx.createCipherSession({ alg: 'aes-256-ctr', key: key32 });
+      await typed(() => drive(s.createEncryptStream({ iv: iv16 }), [new Proxy(Buffer.alloc(8), {})]), 'ERR_INVALID_ARGUMENT', 'chunk');
+      await typed(() => drive(s.createEncryptStream({ iv: iv16 }), [detached()]), 'ERR_BUFFER_DETACHED', 'chunk');
+      const dvAb = new ArrayBuffer(16);
+      const dv = new DataView(dvAb);
+      structuredClone(dvAb, { transfer: [dvAb] });
+      await typed(() => drive(s.createEncryptStream({ iv: iv16 }), [dv]), 'ERR_BUFFER_DETACHED', 'chunk');
+      // the session is handed back and serves the next stream
+      expect((await drive(s.createEncryptStream({ iv: iv16 }), [Buffer.alloc(16)])).equals(ref('aes-256-ctr', key32, iv16, Buffer.alloc(16)))).toBe(true);
+      await s.close();
+    }
+  });
+});
+
 describe('detached buffers', () => {
   it('a detached data, out, key, iv, aad or tag: ERR_BUFFER_DETACHED naming it', async () => {
     const gcm = { alg: 'aes-256-gcm', key: key32, iv: iv12 };
