@@ -28,7 +28,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_CLASSES, collect, enumerateCases, runCase, type CaseDef, type EntryPoint, type HostileClass, type Outcome } from './hostile-cases.js';
 
 export * from './hostile-cases.js';
@@ -60,6 +60,12 @@ export interface HostileTarget<C extends HostileContext> {
   warmup?(): unknown;
   /** A fresh context still works (after the cases): throw if not. */
   sanity(ctx: C): Promise<void>;
+}
+
+/** Options of {@link defineHostileSuite}. */
+export interface HostileSuiteOptions {
+  /** false: register no per-class tests, only collect the report (for tests of the suite itself). */
+  readonly assert?: boolean;
 }
 
 /** Per-backend result of the after-suite checks. */
@@ -311,26 +317,32 @@ function formatFailures(t: ClassTally, max = 40): string {
  * class (every case of it ends in a correct result or a typed error) and
  * one per backend for the after-suite checks. Call at the top level of a
  * vitest test file, with `file: import.meta.url`.
+ *
+ * @returns the report once the suite's `beforeAll` has run (undefined before, and in the child run)
  */
-export function defineHostileSuite<C extends HostileContext>(target: HostileTarget<C>): void {
+export function defineHostileSuite<C extends HostileContext>(target: HostileTarget<C>, options: HostileSuiteOptions = {}): () => HostileReport | undefined {
   const cases = enumerateCases(target.backends, target.entries, target.pollute ?? []);
+  let report: HostileReport | undefined;
   const childLog = process.env.WD_HOSTILE_CHILD;
   if (childLog !== undefined) {
     it(`hostile cases of ${target.plugin} (child run)`, async () => {
       await runCases(target, cases, Number(process.env.WD_HOSTILE_FROM ?? 0), childLog);
     }, 24 * 3600_000);
-    return;
+    return () => report;
+  }
+  const run = async () => {
+    report = await collectReport(target, cases);
+    const dir = process.env.WD_HOSTILE_REPORT_DIR ?? join(tmpdir(), 'warpdrive-hostile');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${target.plugin}.json`), JSON.stringify(report, null, 2));
+    console.log(formatTally(report));
+  };
+  if (options.assert === false) {
+    beforeAll(run, 6 * 3600_000);
+    return () => report;
   }
   describe(`hostile arguments: ${target.plugin}`, () => {
-    let report: HostileReport | undefined;
-    beforeAll(async () => {
-      report = await collectReport(target, cases);
-      const dir = process.env.WD_HOSTILE_REPORT_DIR ?? join(tmpdir(), 'warpdrive-hostile');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `${target.plugin}.json`), JSON.stringify(report, null, 2));
-      console.log(formatTally(report));
-    }, 6 * 3600_000);
-    afterAll(() => undefined);
+    beforeAll(run, 6 * 3600_000);
     for (const backend of target.backends) {
       if (backend.skip !== undefined) {
         describe.skip(`${backend.name} (${backend.skip})`, () => undefined);
@@ -357,6 +369,7 @@ export function defineHostileSuite<C extends HostileContext>(target: HostileTarg
       });
     }
   });
+  return () => report;
 }
 
 // ---------------------------------------------------------------- glue for entry points
