@@ -224,6 +224,15 @@ function nodeWritableView(value: unknown): Buffer | undefined {
   }
 }
 
+/** The bytes of `value` in a fresh ArrayBuffer of their own (safe to detach), or undefined. */
+function ownCopy(value: unknown): Uint8Array | undefined {
+  const t = trueView(value);
+  if (t === undefined) return undefined;
+  const own = new Uint8Array(t.byteLength);
+  own.set(t);
+  return own;
+}
+
 function arrayCases<C>(entry: EntryPoint<C>, pos: ArrayPosition): Omit<CaseDef<C>, 'index' | 'backend'>[] {
   const where = pathText(pos.path);
   const names = namesOf(pos);
@@ -266,7 +275,8 @@ function arrayCases<C>(entry: EntryPoint<C>, pos: ArrayPosition): Omit<CaseDef<C
       }
       const valid = arr[last(arr)];
       const copy = [...arr];
-      const victim = trueView(arr[0]);
+      const victim = ownCopy(arr[0]);
+      copy[0] = victim;
       Object.defineProperty(copy, last(arr), {
         get: () => {
           if (victim !== undefined) detach(victim.buffer as ArrayBuffer);
@@ -332,7 +342,9 @@ function optionGetterCases<C>(entry: EntryPoint<C>, pos: OptionsPosition): Omit<
         let get: () => unknown;
         const cleans: unknown[][] = [];
         if (order === 'detach-data') {
-          const victim = victimPos === undefined ? undefined : trueView(getAt(args, victimPos.path));
+          // the victim gets memory of its own first (a pooled Buffer's ArrayBuffer is shared, or untransferable)
+          const victim = victimPos === undefined ? undefined : ownCopy(getAt(args, victimPos.path));
+          if (victimPos !== undefined && victim !== undefined) setAt(args, victimPos.path, victim);
           get = () => {
             reads++;
             if (victim !== undefined && victim.byteLength > 0) detach(victim.buffer as ArrayBuffer);
@@ -351,7 +363,8 @@ function optionGetterCases<C>(entry: EntryPoint<C>, pos: OptionsPosition): Omit<
           cleans.push(withClean(fresh, path, first));
         }
         Object.defineProperty(target, key, { get, enumerable: true, configurable: true });
-        return { cleans, accept: 'correct-or-typed', names: [key, 'options'], reads: () => reads };
+        // (a detached victim may be what the error names)
+        return { cleans, accept: 'correct-or-typed', names: [key, 'options', ...(order === 'detach-data' && victimPos !== undefined ? namesOf(victimPos) : [])], reads: () => reads };
       },
     });
     out.push(getterCase('getter: the valid value on the first read, another after', 'valid-first'));
@@ -627,7 +640,7 @@ export async function runCase<C>(ctx: C, c: CaseDef<C>, caseMs: number): Promise
     // the caller moved the output memory away in flight: a view of it reads
     // as empty and the check cannot read the window (the guards of the new
     // owner were verified instead)
-    if (problem !== undefined && p.movedOut === true && (hasEmptyView(s.result) || problem.includes('detached'))) problem = undefined;
+    if (problem !== undefined && p.movedOut === true && (hasEmptyView(s.result) || hasEmptyView(p.cleans[0]) || problem.includes('detached'))) problem = undefined;
     outcome = problem === undefined ? { k: 'correct' } : { k: 'fail', code: 'wrong-result', why: problem };
   }
   if (memory !== undefined) outcome = { k: 'fail', code: 'memory', why: memory };
