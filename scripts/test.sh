@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: C ABI checks, every package's vitest suite on the
-# host Node, the same suites on the other supported Node majors, and the
-# kernel module's C tests in a QEMU guest.
+# host Node, the hostile-argument suite and the engine tests under ASan +
+# UBSan (scripts/sanitizers.sh), the same suites on the other supported Node
+# majors, and the kernel module's C tests in a QEMU guest.
 # Prints one closing "N passed, M failed" line over the stages.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ stage() {
 stage "abi: header compiles as C and C++, layout matches" bash driver/test/abi/run.sh
 stage "typecheck" pnpm -r --reporter=append-only run typecheck
 stage "vitest on node $(node --version)" pnpm -r --workspace-concurrency=1 --reporter=append-only run test
+stage "sanitizers: ASan+UBSan, hostile-argument suite and engine tests" bash scripts/sanitizers.sh
 for major in ${WARPDRIVE_NODE_MATRIX-22 24}; do
   stage "vitest on node $major" bash scripts/node-matrix.sh "$major"
 done

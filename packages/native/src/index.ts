@@ -25,11 +25,23 @@ export type {
 
 const ADDON_FILE = 'warpdrive_native.node';
 
-/** Where the addon is looked for: next to `dist/` or `src/` (tests run from source). */
+/**
+ * Where the addon is looked for: next to `dist/` or `src/` (tests run from source).
+ * `WARPDRIVE_NATIVE_BUILD=asan` takes the ASan+UBSan build (`pnpm build:asan`,
+ * build-asan/) instead, and never falls back to the normal one: the process
+ * must have libasan preloaded (scripts/test.sh, stage "sanitizers"). The
+ * plugins' engines follow the same variable.
+ */
 function candidatePaths(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
   const root = resolve(here, '..');
-  const paths = [resolve(root, 'build', 'Release', ADDON_FILE)];
+  const build = process.env.WARPDRIVE_NATIVE_BUILD;
+  if (build !== undefined && build !== '' && build !== 'asan') {
+    throw new Error(`@warpdrive/native: WARPDRIVE_NATIVE_BUILD must be 'asan' or unset, not ${JSON.stringify(build)}`);
+  }
+  const paths = build === 'asan'
+    ? ['Release', 'Debug'].map((config) => resolve(root, 'build-asan', config, ADDON_FILE))
+    : [resolve(root, 'build', 'Release', ADDON_FILE)];
   if (process.env.WARPDRIVE_NATIVE_PATH) paths.unshift(resolve(process.env.WARPDRIVE_NATIVE_PATH));
   return paths;
 }

@@ -1,4 +1,4 @@
-// Builds build/crypto-engine.so from engine/*.c against the ABI header
+// Builds build/crypto-engine.so (or build-asan/, below) from engine/*.c against the ABI header
 // (driver/include/uapi) and @warpdrive/native's engine header.
 //
 // OpenSSL: linked statically from the system libcrypto.a with every symbol
@@ -8,8 +8,14 @@
 // README "OpenSSL: which copy, and why" has the decision and the runtime
 // evidence (the engine's INFO opcode reports the version and the object
 // that holds EVP_EncryptInit_ex).
+//
+// Sanitizers: `--sanitize` (or WARPDRIVE_ENGINE_SANITIZE=1) builds it with
+// ASan + UBSan into build-asan/ instead of build/, so the normal build is
+// untouched; the plugin loads that copy when WARPDRIVE_NATIVE_BUILD=asan
+// (src/plugin.ts), in a process with libasan preloaded (scripts/test.sh,
+// stage "sanitizers").
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,14 +36,23 @@ function staticCrypto() {
 }
 
 const sources = readdirSync(join(root, 'engine')).filter((f) => f.endsWith('.c')).map((f) => join(root, 'engine', f));
-const sanitize = process.env.CRYPTO_ENGINE_SANITIZE ? ['-fsanitize=address,undefined', '-g'] : [];
-mkdirSync(join(root, 'build'), { recursive: true });
+const asan = process.argv.includes('--sanitize') || process.env.WARPDRIVE_ENGINE_SANITIZE === '1';
+const buildDir = join(root, asan ? 'build-asan' : 'build');
+/** -fno-sanitize-recover: a UBSan report stops the process, as ASan's does. CRYPTO_ENGINE_SANITIZE=1: the same flags, in build/ (as before). */
+const sanitize = asan || process.env.CRYPTO_ENGINE_SANITIZE ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer', '-g'] : [];
+mkdirSync(buildDir, { recursive: true });
+// Link to a temporary name and rename: a process that has the library
+// dlopen()ed keeps its mapping, where writing in place could crash it.
+const out = join(buildDir, 'crypto-engine.so');
+const tmp = `${out}.${process.pid}.tmp`;
 execFileSync(
   process.env.CC ?? 'cc',
   ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-fvisibility=hidden', '-pthread',
     ...sanitize,
     '-I', uapi, '-I', join(nativeDir, 'include'),
-    '-o', join(root, 'build', 'crypto-engine.so'), ...sources,
+    '-o', tmp, ...sources,
     staticCrypto(), '-Wl,--exclude-libs,ALL', '-ldl', '-Wl,-z,defs', '-Wl,--as-needed'],
   { stdio: 'inherit' },
 );
+renameSync(tmp, out);
+if (asan) console.log('build-asan/crypto-engine.so (ASan+UBSan)');

@@ -198,8 +198,10 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
   };
 }
 
-/** Path of the engine shared library built by scripts/build-engine.mjs. */
-export const ENGINE_LIBRARY = fileURLToPath(new URL('../build/crypto-engine.so', import.meta.url));
+/** Path of the engine shared library built by scripts/build-engine.mjs (with WARPDRIVE_NATIVE_BUILD=asan, its `--sanitize` build). */
+export const ENGINE_LIBRARY = fileURLToPath(
+  new URL(`../${process.env.WARPDRIVE_NATIVE_BUILD === 'asan' ? 'build-asan' : 'build'}/crypto-engine.so`, import.meta.url),
+);
 
 /** Options of the {@link crypto} factory. */
 export interface CryptoPluginOptions {

@@ -36,7 +36,7 @@ function runC(name: string): void {
   ]);
   let out = '';
   try {
-    out = execFileSync(exe, [join(root, 'build/crypto-engine.so')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    out = execFileSync(exe, [join(root, process.env.WARPDRIVE_NATIVE_BUILD === 'asan' ? 'build-asan' : 'build', 'crypto-engine.so')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     const e = err as { status: number; stderr: string };
     expect.fail(`${name} exited ${e.status}:\n${e.stderr}`);

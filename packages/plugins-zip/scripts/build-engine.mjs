@@ -1,4 +1,4 @@
-// Builds build/zip-engine.so from engine/*.c against the ABI header
+// Builds build/zip-engine.so (or build-asan/, below) from engine/*.c against the ABI header
 // (driver/include/uapi) and @warpdrive/native's engine header.
 //
 // Libraries: ISA-L is linked dynamically (the node binary does not export
@@ -36,11 +36,10 @@ const root = join(here, '..');
 const require = createRequire(import.meta.url);
 const nativeDir = dirname(require.resolve('@warpdrive/native/package.json'));
 const uapi = join(nativeDir, '..', '..', 'driver', 'include', 'uapi');
-const asan = process.argv.includes('--sanitize') || process.env.WARPDRIVE_ENGINE_SANITIZE === '1' ||
-  Boolean(process.env.ZIP_ENGINE_SANITIZE);
+const asan = process.argv.includes('--sanitize') || process.env.WARPDRIVE_ENGINE_SANITIZE === '1';
 const buildDir = join(root, asan ? 'build-asan' : 'build');
-/** -fno-sanitize-recover: a UBSan report stops the process, as ASan's does. */
-const sanitize = asan ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer', '-g'] : [];
+/** -fno-sanitize-recover: a UBSan report stops the process, as ASan's does. ZIP_ENGINE_SANITIZE=1: the same flags, in build/ (as before). */
+const sanitize = asan || process.env.ZIP_ENGINE_SANITIZE ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer', '-g'] : [];
 
 function staticZlib() {
   const multiarch = execFileSync(process.env.CC ?? 'cc', ['-print-multiarch']).toString().trim();
