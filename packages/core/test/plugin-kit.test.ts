@@ -143,7 +143,9 @@ describe('ownOptions and snapshotArray', () => {
       const o = ownOptions({ alg: 'x' }, 'options', ['alg', 'out', 'level']);
       expect(o.out).toBeUndefined();
       expect(o.level).toBeUndefined();
-      expect(Object.getPrototypeOf(o)).toBeNull();
+      expect(Object.isFrozen(Object.getPrototypeOf(o))).toBe(true);
+      expect(Object.getPrototypeOf(Object.getPrototypeOf(o))).toBeNull();
+      expect(Reflect.ownKeys(Object.getPrototypeOf(o))).toEqual([]);
     } finally {
       delete proto.out;
       delete proto.level;
@@ -168,6 +170,11 @@ describe('ownOptions and snapshotArray', () => {
     expect(isWarpdriveError(err) && err.details?.argument).toBe('options.levle');
     for (const bad of [null, 1, 'x', [1], new Uint8Array(1)]) expect(codeOf(() => ownOptions(bad, 'options', ['level']))).toBe('ERR_INVALID_ARGUMENT');
     expect(ownOptions(undefined, 'options', ['level']).level).toBeUndefined();
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(codeOf(() => ownOptions(proxy, 'options', ['level']))).toBe('ERR_INVALID_ARGUMENT');
+    const throwing = { get level(): number { throw new RangeError('no'); } };
+    expect(codeOf(() => ownOptions(throwing, 'options', ['level']))).toBe('ERR_INVALID_ARGUMENT');
   });
 
   it('copies an array once: an element getter cannot answer differently later', () => {

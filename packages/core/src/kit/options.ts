@@ -8,11 +8,47 @@
  * read each field exactly once into a null-prototype snapshot, and the
  * plugin checks and uses only that snapshot.
  */
+import { WarpdriveError } from '../errors.js';
 import { argumentError } from './bytes.js';
 import { describeValue } from './describe.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
-const EMPTY: Readonly<Record<string, unknown>> = Object.freeze(Object.create(null) as Record<string, unknown>);
+
+/**
+ * Snapshots are instances of one constructor whose prototype is a frozen,
+ * empty, null-prototype object: nothing can be inherited through it, and
+ * unlike `Object.create(null)` objects (dictionary mode in V8) instances
+ * keep a fast, shared shape per key list — the snapshot is made on every
+ * call of a hot path.
+ */
+const Snapshot = function Snapshot(this: object) {} as unknown as new () => Record<string, unknown>;
+(Snapshot as unknown as { prototype: object }).prototype = Object.freeze(Object.create(null) as object);
+const EMPTY = new Map<readonly string[], Readonly<Record<string, unknown>>>();
+
+function emptySnapshot(keys: readonly string[]): Readonly<Record<string, unknown>> {
+  let empty = EMPTY.get(keys);
+  if (empty === undefined) {
+    const o = new Snapshot();
+    for (const key of keys) o[key] = undefined;
+    empty = Object.freeze(o);
+    if (EMPTY.size < 256) EMPTY.set(keys, empty);
+  }
+  return empty;
+}
+
+function readError(name: string, err: unknown): never {
+  const message = err instanceof Error ? err.message : describeValue(err);
+  throw new WarpdriveError('ERR_INVALID_ARGUMENT', `reading \`${name}\` threw: ${message}`, { cause: err, details: { argument: name } });
+}
+
+function isPlainCandidate(value: unknown, name: string): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  try {
+    return !Array.isArray(value) && !ArrayBuffer.isView(value);
+  } catch (err) {
+    return readError(name, err); // Array.isArray of a revoked Proxy throws
+  }
+}
 
 /** Options of {@link ownOptions}. */
 export interface OwnOptionsOptions {
@@ -40,20 +76,27 @@ export function ownOptions<K extends string>(
   keys: readonly K[],
   options?: OwnOptionsOptions,
 ): Readonly<Record<K, unknown>> {
-  if (value === undefined && options?.optional !== false) return EMPTY as Readonly<Record<K, unknown>>;
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) {
+  if (value === undefined && options?.optional !== false) return emptySnapshot(keys) as Readonly<Record<K, unknown>>;
+  if (!isPlainCandidate(value, name)) {
     throw argumentError(name, `\`${name}\` must be an object, got ${describeValue(value)}`);
   }
-  if (options?.strict !== false) {
-    for (const key of Object.keys(value)) {
-      if (!(keys as readonly string[]).includes(key)) {
-        throw argumentError(`${name}.${key}`, `\`${name}.${key}\` is not a known option (known: ${keys.join(', ')})`);
+  const out = new Snapshot();
+  try {
+    if (options?.strict !== false) {
+      // for…in also walks inherited enumerable keys (a polluted prototype):
+      // only own ones can be unknown options.
+      for (const key in value) {
+        if (!(keys as readonly string[]).includes(key) && hasOwn.call(value, key)) {
+          throw argumentError(`${name}.${key}`, `\`${name}.${key}\` is not a known option (known: ${keys.join(', ')})`);
+        }
       }
     }
+    for (const key of keys) out[key] = hasOwn.call(value, key) ? (value as Record<K, unknown>)[key] : undefined;
+  } catch (err) {
+    if (err instanceof WarpdriveError) throw err;
+    readError(name, err);
   }
-  const out = Object.create(null) as Record<K, unknown>;
-  for (const key of keys) out[key] = hasOwn.call(value, key) ? (value as Record<K, unknown>)[key] : undefined;
-  return out;
+  return out as Readonly<Record<K, unknown>>;
 }
 
 /** The own property `key` of `value` (undefined if inherited or absent), read once. */
