@@ -228,6 +228,20 @@ function ownPropertyVariants(): BufferVariant[] {
         });
       }
     }
+    // a short view claiming to be as long as a valid one (a 16-byte key
+    // posing as 32, an empty tags buffer posing as the batch's)
+    for (const part of ['half', 'empty'] as const) {
+      out.push({
+        label: `${kind} of ${part === 'half' ? 'half' : 'none'} of the bytes, own byteLength and length claiming all of them`,
+        make(base, role) {
+          const a = new Arena(base, role);
+          const n = part === 'half' ? a.length >> 1 : 0;
+          const v = kind === 'DataView' ? new DataView(a.host, GUARD, n) : new U8(a.host, GUARD, n);
+          for (const p of ['byteLength', 'length'] as const) Object.defineProperty(v, p, { value: a.length, configurable: true });
+          return { value: v, cleans: [a.clean(n)], verify: () => a.verify() };
+        },
+      });
+    }
   }
   return out;
 }

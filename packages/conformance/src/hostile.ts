@@ -290,6 +290,25 @@ async function collectReport<C extends HostileContext>(target: HostileTarget<C>,
   return tallyOf(target.plugin, cases, outcomes, backends, errors);
 }
 
+/**
+ * In the driver's QEMU guest (WARPDRIVE_DEVICE names a wd_soft device) the
+ * test output stays inside the guest: the tally also goes to the serial
+ * console, one `HOSTILE ` line each, where the host's log keeps it.
+ */
+function toGuestConsole(text: string): void {
+  if (process.env.WARPDRIVE_DEVICE?.startsWith('wd_soft-') !== true) return;
+  try {
+    const fd = openSync('/dev/console', 'a');
+    try {
+      writeSync(fd, text.split('\n').map((l) => `HOSTILE ${l}\n`).join(''));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* no console to write to: the vitest output has the tally */
+  }
+}
+
 /** The tally as a markdown table. */
 export function formatTally(report: HostileReport): string {
   const rows = [`hostile-argument suite, ${report.plugin}, node ${report.node}`, '| backend | class | cases | correct | typed error | failed | outcomes |', '|---|---|---|---|---|---|---|'];
@@ -335,7 +354,9 @@ export function defineHostileSuite<C extends HostileContext>(target: HostileTarg
     const dir = process.env.WD_HOSTILE_REPORT_DIR ?? join(tmpdir(), 'warpdrive-hostile');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${target.plugin}.json`), JSON.stringify(report, null, 2));
-    console.log(formatTally(report));
+    const text = formatTally(report);
+    console.log(text);
+    toGuestConsole(text);
   };
   if (options.assert === false) {
     beforeAll(run, 6 * 3600_000);
