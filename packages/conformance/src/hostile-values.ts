@@ -200,9 +200,10 @@ function lieValue(a: Arena, prop: LieProp, lie: Lie): unknown {
   return lie === 'larger' ? 1 << 20 : 1;
 }
 
-type ViewKind = 'Uint8Array' | 'DataView';
+type ViewKind = 'Uint8Array' | 'DataView' | 'Int8Array';
 function viewOver(kind: ViewKind, a: Arena, Ctor?: new (b: ArrayBuffer | SharedArrayBuffer, o: number, l: number) => ArrayBufferView): ArrayBufferView {
   if (Ctor !== undefined) return new Ctor(a.host, GUARD, a.length);
+  if (kind === 'Int8Array') return new Int8Array(a.host, GUARD, a.length);
   return kind === 'DataView' ? new DataView(a.host, GUARD, a.length) : new U8(a.host, GUARD, a.length);
 }
 
@@ -212,7 +213,8 @@ function plain(a: Arena, value: unknown, extra: Partial<HostileValue> = {}): Hos
 
 function ownPropertyVariants(): BufferVariant[] {
   const out: BufferVariant[] = [];
-  for (const kind of ['Uint8Array', 'DataView'] as const) {
+  // (Int8Array too: a view that is not a Uint8Array takes other paths, e.g. node's own conversions)
+  for (const kind of ['Uint8Array', 'DataView', 'Int8Array'] as const) {
     for (const prop of LIE_PROPS) {
       for (const lie of LIES) {
         out.push({
@@ -236,7 +238,7 @@ function ownPropertyVariants(): BufferVariant[] {
         make(base, role) {
           const a = new Arena(base, role);
           const n = part === 'half' ? a.length >> 1 : 0;
-          const v = kind === 'DataView' ? new DataView(a.host, GUARD, n) : new U8(a.host, GUARD, n);
+          const v = kind === 'DataView' ? new DataView(a.host, GUARD, n) : kind === 'Int8Array' ? new Int8Array(a.host, GUARD, n) : new U8(a.host, GUARD, n);
           for (const p of ['byteLength', 'length'] as const) Object.defineProperty(v, p, { value: a.length, configurable: true });
           return { value: v, cleans: [a.clean(n)], verify: () => a.verify() };
         },
