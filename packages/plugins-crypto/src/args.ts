@@ -27,7 +27,8 @@ export type Snapshot<K extends string> = Readonly<Record<K, unknown>>;
 /** Option names of each call (an unknown own key is refused). */
 export const KEYS = {
   encrypt: ['alg', 'key', 'iv', 'aad', 'tagLength', 'padding', 'out'],
-  decrypt: ['alg', 'key', 'iv', 'aad', 'tag', 'padding', 'out'],
+  // `tagLength` too, so one options object serves encrypt and decrypt
+  decrypt: ['alg', 'key', 'iv', 'aad', 'tag', 'tagLength', 'padding', 'out'],
   // `key` is known so that a digest given one says why it is refused
   digest: ['alg', 'key', 'out'],
   sessionEncrypt: ['iv', 'aad', 'tagLength', 'out'],

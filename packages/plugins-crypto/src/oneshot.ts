@@ -48,6 +48,8 @@ export interface DecryptOptions {
   readonly aad?: ArrayBufferView | ArrayBuffer;
   /** GCM: the expected tag (4, 8, 12..16 bytes); required. */
   readonly tag?: ArrayBufferView | ArrayBuffer;
+  /** GCM: if given, the length `tag` must have (so encrypt's options can be reused). */
+  readonly tagLength?: number;
   readonly padding?: boolean;
   /** Output buffer; for CBC it must hold the ciphertext length (padding is removed after). */
   readonly out?: ArrayBufferView | ArrayBuffer;
@@ -107,6 +109,10 @@ export function decryptRequest(data: unknown, options: unknown): CryptoRequest<B
   const o = opts(options, KEYS.decrypt);
   const { info, src, srcLen, key, iv, aad } = cipherCommon(data, o);
   const tag = cipherTag(o.tag, info);
+  if (o.tagLength !== undefined && tag !== undefined) {
+    const want = tagLength(o.tagLength, info);
+    if (lengthOf(tag) !== want) throw argError('tag', `\`tag\` must be ${want} bytes as \`tagLength\` says, got ${lengthOf(tag)}`);
+  }
   const pad = padding(o.padding, info);
   if (info.mode === 'cbc' && srcLen % 16) throw argError('data', `\`data\` must be a multiple of 16 bytes to decrypt ${info.name}, got ${srcLen}`);
   const need = outBound(info, true, pad, true, srcLen);

@@ -584,3 +584,26 @@ describe('afterwards', () => {
     await ctx.close();
   });
 });
+
+describe('decrypt accepts the options object encrypt was given', () => {
+  it('checks `tagLength` against the tag instead of refusing it as unknown', async () => {
+    const { createContext } = await import('@warpdrive/core');
+    const { default: crypto } = await import('../src/index.js');
+    const ctx = await createContext({ plugins: [crypto()] });
+    try {
+      const o = { alg: 'aes-128-gcm', key: Buffer.alloc(16, 1), iv: Buffer.alloc(12, 2), tagLength: 12 };
+      const { ciphertext, tag } = ctx.encryptSync(Buffer.from('hello'), o);
+      expect(ctx.decryptSync(ciphertext, { ...o, tag }).toString()).toBe('hello');
+      expect((await ctx.decrypt(ciphertext, { ...o, tag })).toString()).toBe('hello');
+      let err: unknown;
+      try {
+        ctx.decryptSync(ciphertext, { ...o, tag: tag!.subarray(0, 8) });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ code: 'ERR_INVALID_ARGUMENT', details: { argument: 'tag' } });
+    } finally {
+      await ctx.close();
+    }
+  });
+});
