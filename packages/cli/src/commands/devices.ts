@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
-import { listDevices, type DeviceInfo } from '@warpdrive/core';
+import { coreOps, createContext, listDevices, type DeviceInfo } from '@warpdrive/core';
 import { UsageError, type Command } from '../command.js';
 
 const usage = `Usage: warpdrive devices [--json]
 
 List the accelerator devices warpdrive can use: the in-process soft device
+(with the algorithms its engines run once the CLI's plugins are loaded)
 and every uacce device under /sys/class/uacce.
 
 Options:
@@ -34,6 +35,22 @@ function toJson(d: DeviceInfo): unknown {
   return error ? { ...rest, error: { code: error.code, message: error.message } } : rest;
 }
 
+/**
+ * listDevices() has no plugins, so the soft device lists only its built-in
+ * engines; the CLI loads zip and crypto, so it reports what a context with
+ * them runs there.
+ */
+async function withPluginAlgorithms(d: DeviceInfo): Promise<DeviceInfo> {
+  if (d.backend !== 'soft' || d.error) return d;
+  const [{ default: zip }, { default: crypto }] = await Promise.all([import('@warpdrive/plugin-zip'), import('@warpdrive/plugin-crypto')]);
+  const ctx = await createContext({ device: d.name, plugins: [coreOps(), zip(), crypto()] });
+  try {
+    return { ...d, algorithms: ctx.device.algorithms };
+  } finally {
+    await ctx.close();
+  }
+}
+
 export const devicesCommand: Command = {
   name: 'devices',
   summary: 'list usable accelerator devices',
@@ -46,7 +63,7 @@ export const devicesCommand: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const devices = await listDevices();
+    const devices = await Promise.all((await listDevices()).map(withPluginAlgorithms));
     if (json) {
       io.stdout.write(`${JSON.stringify(devices.map(toJson), null, 2)}\n`);
     } else {
