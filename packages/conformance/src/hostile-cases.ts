@@ -72,6 +72,12 @@ export interface EntryPoint<C> {
   args(): unknown[];
   /** Larger valid arguments for the in-flight classes (so the request is still running), default `args`. */
   inFlightArgs?(): unknown[];
+  /**
+   * Valid arguments with only the required options (defaults for the rest):
+   * the pollution class runs on these too, where an inherited field would
+   * be read in place of a missing own one.
+   */
+  minimalArgs?(): unknown[];
   readonly positions: readonly Position[];
   /** Per-case state made before the call (e.g. a session), handed to `call`. */
   setup?(ctx: C): Promise<unknown>;
@@ -442,10 +448,16 @@ function pollutionValue(field: string): { value: unknown; verify?: () => string 
 }
 
 function pollutionCases<C>(entry: EntryPoint<C>, fields: readonly string[]): Omit<CaseDef<C>, 'index' | 'backend'>[] {
-  return fields.map((field) => ({
-    entry, cls: 'prototype-pollution' as const, where: `Object.prototype.${field}`, label: `Object.prototype.${field} set during the call`, inFlight: false,
+  const forms: ('valid' | 'minimal')[] = entry.minimalArgs === undefined ? ['valid'] : ['valid', 'minimal'];
+  return forms.flatMap((form) => fields.map((field) => ({
+    entry, cls: 'prototype-pollution' as const, where: `Object.prototype.${field}`,
+    label: `Object.prototype.${field} set during the call, ${form === 'valid' ? 'with the valid options' : 'with only the required options'}`, inFlight: false,
     prepare(args: unknown[], fresh: () => unknown[]): Prepared {
-      const cleans = [fresh()];
+      if (form === 'minimal') {
+        args.length = 0;
+        args.push(...entry.minimalArgs!());
+      }
+      const cleans = [form === 'minimal' ? entry.minimalArgs!() : fresh()];
       const p = pollutionValue(field);
       const proto = Object.prototype as Record<string, unknown>;
       const had = Object.prototype.hasOwnProperty.call(proto, field);
@@ -458,7 +470,7 @@ function pollutionCases<C>(entry: EntryPoint<C>, fields: readonly string[]): Omi
         },
       };
     },
-  }));
+  })));
 }
 
 function authCases<C>(entry: EntryPoint<C>): Omit<CaseDef<C>, 'index' | 'backend'>[] {

@@ -130,6 +130,9 @@ const gcmBase = { alg: 'aes-256-gcm', key: KEY, iv: IV12, aad: AAD };
 const TAG = nodeEncrypt(DATA, gcmKeys).tag!;
 const CT = nodeEncrypt(DATA, gcmKeys).ct;
 const BIG_ENC = nodeEncrypt(BIG, gcmKeys);
+/** The same without AAD: the minimal (required options only) calls. */
+const gcmNoAad = { alg: 'aes-256-gcm', key: KEY, iv: IV12 };
+const TAG0 = nodeEncrypt(DATA, gcmNoAad).tag!;
 const wrong = (t: Buffer) => {
   const w = Buffer.from(t);
   w[0]! ^= 1;
@@ -166,6 +169,7 @@ const oneShot = (sync: boolean): EntryPoint<Ctx>[] => {
       name: `encrypt${s} (aes-256-gcm)`, kind, ...only,
       args: () => [Buffer.from(DATA), defined({ ...gcmKeys, key: Buffer.from(KEY), iv: Buffer.from(IV12), aad: Buffer.from(AAD) })],
       inFlightArgs: () => [Buffer.from(BIG), defined({ ...gcmKeys, key: Buffer.from(KEY), iv: Buffer.from(IV12), aad: Buffer.from(AAD) })],
+      minimalArgs: () => [Buffer.from(DATA), { ...gcmNoAad }],
       positions: [buf([0], ['data']), buf([1, 'key']), buf([1, 'iv']), buf([1, 'aad']), outAt([1, 'out'], dataSize(0)), { kind: 'options', path: [1], keys: gcmKeys }],
       call: (ctx, [d, o]) => enc(ctx, d, o),
       check: (r, [d, o]) => checkEncrypt(r, d, o),
@@ -182,6 +186,7 @@ const oneShot = (sync: boolean): EntryPoint<Ctx>[] => {
       name: `decrypt${s} (aes-256-gcm)`, kind, ...only,
       args: () => [Buffer.from(CT), defined({ ...decKeys, key: Buffer.from(KEY), iv: Buffer.from(IV12), aad: Buffer.from(AAD), tag: Buffer.from(TAG) })],
       inFlightArgs: () => [Buffer.from(BIG_ENC.ct), defined({ ...decKeys, key: Buffer.from(KEY), iv: Buffer.from(IV12), aad: Buffer.from(AAD), tag: Buffer.from(BIG_ENC.tag!) })],
+      minimalArgs: () => [Buffer.from(nodeEncrypt(DATA, gcmNoAad).ct), { ...gcmNoAad, tag: Buffer.from(TAG0) }],
       positions: [buf([0], ['data']), buf([1, 'key']), buf([1, 'iv']), buf([1, 'aad']), buf([1, 'tag']), outAt([1, 'out'], dataSize(0)), { kind: 'options', path: [1], keys: { ...decKeys, tag: TAG } }],
       call: (ctx, [d, o]) => dec(ctx, d, o),
       check: (r, [d, o]) => checkDecrypt(r, d, o),
@@ -277,6 +282,7 @@ const sessions: EntryPoint<Ctx>[] = [
     setup: cipherSession, teardown: closeSession,
     args: () => [Buffer.from(DATA), { iv: Buffer.from(IV12), aad: Buffer.from(AAD) }],
     inFlightArgs: () => [Buffer.from(BIG), { iv: Buffer.from(IV12), aad: Buffer.from(AAD) }],
+    minimalArgs: () => [Buffer.from(DATA), { iv: Buffer.from(IV12) }],
     positions: [buf([0], ['data']), buf([1, 'iv']), buf([1, 'aad']), outAt([1, 'out'], dataSize(0)), { kind: 'options', path: [1], keys: sessionKeys }],
     call: (_ctx, [d, o], s) => (sync ? (s as CipherSession).encryptSync(d as Buffer, o as never) : (s as CipherSession).encrypt(d as Buffer, o as never)),
     check: (r, [d, o]) => checkEncrypt(r, d, withKey(o)),
@@ -285,6 +291,7 @@ const sessions: EntryPoint<Ctx>[] = [
     name: 'session.decrypt', kind: 'session', setup: cipherSession, teardown: closeSession,
     args: () => [Buffer.from(CT), { iv: Buffer.from(IV12), aad: Buffer.from(AAD), tag: Buffer.from(TAG) }],
     inFlightArgs: () => [Buffer.from(BIG_ENC.ct), { iv: Buffer.from(IV12), aad: Buffer.from(AAD), tag: Buffer.from(BIG_ENC.tag!) }],
+    minimalArgs: () => [Buffer.from(nodeEncrypt(DATA, gcmNoAad).ct), { iv: Buffer.from(IV12), tag: Buffer.from(TAG0) }],
     positions: [buf([0], ['data']), buf([1, 'iv']), buf([1, 'tag']), outAt([1, 'out'], dataSize(0)), { kind: 'options', path: [1], keys: { ...sessionKeys, tag: TAG } }],
     call: (_ctx, [d, o], s) => (s as CipherSession).decrypt(d as Buffer, o as never),
     check: (r, [d, o]) => checkDecrypt(r, d, withKey(o)),
@@ -302,6 +309,7 @@ const sessions: EntryPoint<Ctx>[] = [
     setup: cipherSession, teardown: closeSession,
     args: () => [{ iv: Buffer.from(IV12), aad: Buffer.from(AAD) }, Buffer.from(DATA), {}],
     inFlightArgs: () => [{ iv: Buffer.from(IV12), aad: Buffer.from(AAD) }, Buffer.from(BIG), {}],
+    minimalArgs: () => [{ iv: Buffer.from(IV12) }, Buffer.from(DATA)],
     positions: [buf([0, 'iv']), buf([0, 'aad']), buf([1], ['data', 'chunk']), outAt([2, 'out'], dataSize(1)), { kind: 'options', path: [0], keys: { iv: IV12, aad: AAD, decrypt: undefined } }, { kind: 'options', path: [2], keys: { out: undefined } }],
     call: (_ctx, [so, d, uo], st) => {
       const s = st as CipherSession;
@@ -324,6 +332,7 @@ const sessions: EntryPoint<Ctx>[] = [
     name: 'session.createEncryptStream', kind: 'node-stream', nodeErrors: true, setup: cipherSession, teardown: closeSession,
     args: () => [{ iv: Buffer.from(IV12), aad: Buffer.from(AAD) }, Buffer.from(DATA)],
     inFlightArgs: () => [{ iv: Buffer.from(IV12), aad: Buffer.from(AAD) }, Buffer.from(BIG)],
+    minimalArgs: () => [{ iv: Buffer.from(IV12) }, Buffer.from(DATA)],
     positions: [buf([0, 'iv']), buf([0, 'aad']), buf([1], ['chunk', 'data']), { kind: 'options', path: [0], keys: { iv: IV12, aad: AAD, tagLength: undefined, highWaterMark: undefined } }],
     call: (_ctx, [o, d], st) => {
       const stream = (st as CipherSession).createEncryptStream(o as never);
@@ -335,6 +344,7 @@ const sessions: EntryPoint<Ctx>[] = [
     name: 'session.encryptBatch', kind: 'batch', setup: cipherSession, teardown: closeSession,
     args: () => [MSGS.map((m) => Buffer.from(m)), { ivs: BATCH_IVS.map((v) => Buffer.from(v)), aad: Buffer.from(AAD) }],
     inFlightArgs: () => [[Buffer.from(BIG), Buffer.from(MSGS[1]!)], { ivs: BATCH_IVS.slice(0, 2).map((v) => Buffer.from(v)), aad: Buffer.from(AAD) }],
+    minimalArgs: () => [MSGS.map((m) => Buffer.from(m)), { ivs: BATCH_IVS.map((v) => Buffer.from(v)) }],
     positions: [
       { kind: 'array', path: [0], names: MSG_NAMES }, buf([0, 0], MSG_NAMES), buf([0, 1], MSG_NAMES),
       { kind: 'array', path: [1, 'ivs'], names: ['ivs', 'iv'] }, buf([1, 'ivs', 1], ['ivs', 'iv']), buf([1, 'aad']),
@@ -386,6 +396,7 @@ const sessions: EntryPoint<Ctx>[] = [
     setup: (ctx) => ctx.createHashSession({ alg: 'sha256' }), teardown: closeSession,
     args: () => [Buffer.from(DATA), {}],
     inFlightArgs: () => [Buffer.from(BIG), {}],
+    minimalArgs: () => [Buffer.from(DATA)],
     positions: [buf([0], ['data']), outAt([1, 'out'], () => 32), { kind: 'options', path: [1], keys: { out: undefined } }],
     call: (_ctx, [d, o], st) => {
       const s = st as HashSession;

@@ -129,6 +129,7 @@ const oneShot = (sync: boolean): EntryPoint<Ctx>[] => [
     ...(sync ? { backends: SOFT } : {}),
     args: () => [Buffer.from(text), { ...compressOptions, gzip: { name: 'a.txt', extra: Buffer.from('0123456789abcdefghij') } }],
     inFlightArgs: () => [Buffer.from(bigText), { format: 'gzip', level: 1 }],
+    minimalArgs: () => [Buffer.from(text)],
     positions: [dataAt(0), outAt((a) => asBytes(a[0]).length + 4096), { kind: 'buffer', path: [1, 'gzip', 'extra'] }, { kind: 'options', path: [1], keys: compressKeys }],
     call: (ctx, [d, o]) => (sync ? ctx.compressSync(d as Buffer, o as never) : ctx.compress(d as Buffer, o as never)),
     check: (r, [d, o]) => checkCompress(r, d, o),
@@ -139,6 +140,7 @@ const oneShot = (sync: boolean): EntryPoint<Ctx>[] => [
     ...(sync ? { backends: SOFT } : {}),
     args: () => [Buffer.from(gz), { format: 'gzip' }],
     inFlightArgs: () => [Buffer.from(bigGz), { format: 'gzip' }],
+    minimalArgs: () => [Buffer.from(gz)],
     positions: [dataAt(0), outAt((a) => (asBytes(a[0]).length > 100_000 ? (1 << 20) + 4096 : 8192)), { kind: 'options', path: [1], keys: decompressKeys }],
     call: (ctx, [d, o]) => (sync ? ctx.decompressSync(d as Buffer, o as never) : ctx.decompress(d as Buffer, o as never)),
     check: (r, [d, o]) => checkDecompress(r, d, o),
@@ -150,6 +152,7 @@ const streams: EntryPoint<Ctx>[] = [
     name: 'createCompressStream', kind: 'node-stream', nodeErrors: true,
     args: () => [{ format: 'gzip', level: 6, chunkSize: 4096 }, Buffer.from(text)],
     inFlightArgs: () => [{ format: 'gzip', level: 1 }, Buffer.from(bigText)],
+    minimalArgs: () => [undefined, Buffer.from(text)],
     positions: [dataAt(1, ['data', 'chunk']), { kind: 'options', path: [0], keys: streamKeys }],
     call: (ctx, [o, d]) => runNodeTransform(ctx.createCompressStream(o as never), d),
     check: (r, [o, d]) => checkCompress(r, d, o),
@@ -158,6 +161,7 @@ const streams: EntryPoint<Ctx>[] = [
     name: 'createDecompressStream', kind: 'node-stream', nodeErrors: true,
     args: () => [{ format: 'gzip', chunkSize: 4096 }, Buffer.from(gz)],
     inFlightArgs: () => [{ format: 'gzip' }, Buffer.from(bigGz)],
+    minimalArgs: () => [undefined, Buffer.from(gz)],
     positions: [dataAt(1, ['data', 'chunk']), { kind: 'options', path: [0], keys: dstreamKeys }],
     call: (ctx, [o, d]) => runNodeTransform(ctx.createDecompressStream(o as never), d),
     check: (r, [o, d]) => checkDecompress(r, d, { ...optsOf(o), format: optsOf(o).format ?? 'auto' }),
@@ -166,6 +170,7 @@ const streams: EntryPoint<Ctx>[] = [
     name: 'compressionStream', kind: 'web-stream',
     args: () => [{ format: 'gzip', level: 6, chunkSize: 4096 }, Buffer.from(text)],
     inFlightArgs: () => [{ format: 'gzip', level: 1 }, Buffer.from(bigText)],
+    minimalArgs: () => [undefined, Buffer.from(text)],
     positions: [dataAt(1, ['data', 'chunk']), { kind: 'options', path: [0], keys: streamKeys }],
     call: (ctx, [o, d]) => runWebTransform(ctx.compressionStream(o as never), d),
     check: (r, [o, d]) => checkCompress(r, d, o),
@@ -174,6 +179,7 @@ const streams: EntryPoint<Ctx>[] = [
     name: 'decompressionStream', kind: 'web-stream',
     args: () => [{ format: 'gzip', chunkSize: 4096 }, Buffer.from(gz)],
     inFlightArgs: () => [{ format: 'gzip' }, Buffer.from(bigGz)],
+    minimalArgs: () => [undefined, Buffer.from(gz)],
     positions: [dataAt(1, ['data', 'chunk']), { kind: 'options', path: [0], keys: dstreamKeys }],
     call: (ctx, [o, d]) => runWebTransform(ctx.decompressionStream(o as never), d),
     check: (r, [o, d]) => checkDecompress(r, d, { ...optsOf(o), format: optsOf(o).format ?? 'auto' }),
@@ -201,6 +207,7 @@ const coreEntries = (sync: boolean): EntryPoint<Ctx>[] => [
     ...(sync ? { backends: SOFT } : {}),
     args: () => [Buffer.from(text), 0x1234],
     inFlightArgs: () => [Buffer.from(bigText), 0],
+    minimalArgs: () => [Buffer.from(text)],
     positions: [dataAt(0), { kind: 'scalar', path: [1], valid: 0x1234, names: ['seed'] }],
     call: (ctx, [d, s]) => (sync ? ctx.crc32Sync(d as Buffer, s as number) : ctx.crc32(d as Buffer, s as number)),
     check: (r, [d, s]) => checkCrc(r, d, s),
@@ -213,6 +220,7 @@ type SyncFn = (b: unknown, o?: unknown) => Buffer;
 const facadeSync = (name: keyof typeof facade, input: () => Buffer, inverse: (b: Buffer) => Buffer, forward: boolean): EntryPoint<Ctx> => ({
   name: `zlib.${String(name)}`, kind: 'facade-sync', nodeErrors: true, backends: SOFT,
   args: () => [input(), { level: 6 }],
+  minimalArgs: () => [input()],
   positions: [dataAt(0, ['buffer', 'data']), { kind: 'options', path: [1], keys: facadeKeys }],
   call: (_ctx, [b, o]) => (facade[name] as unknown as SyncFn)(b, o),
   check: (r, [b]) => {
@@ -233,7 +241,12 @@ const facadeCallback = (name: 'deflate' | 'gunzip' | 'inflateRaw', input: () => 
   ...facadeSync(`${name}Sync` as keyof typeof facade, input, inverse, forward),
   name: `zlib.${name}(cb)`, kind: 'callback',
   inFlightArgs: () => [bigInput(), { level: 1 }],
-  call: (_ctx, [b, o]) => new Promise((resolve, reject) => (facade[name] as unknown as CbFn)(b, o, (e, r) => (e ? reject(e) : resolve(r)))),
+  call: (_ctx, args) => new Promise((resolve, reject) => {
+    const cb = (e: Error | null, r?: Buffer) => (e ? reject(e) : resolve(r));
+    // node's two forms: (buffer, callback) and (buffer, options, callback)
+    if (args.length < 2) (facade[name] as unknown as (b: unknown, cb: unknown) => void)(args[0], cb);
+    else (facade[name] as unknown as CbFn)(args[0], args[1], cb);
+  }),
 });
 const facadeEntries: EntryPoint<Ctx>[] = [
   facadeSync('gzipSync', () => Buffer.from(text), zlib.gunzipSync, true),
@@ -256,6 +269,7 @@ const facadeEntries: EntryPoint<Ctx>[] = [
     name: 'zlib.createGzip', kind: 'node-stream', nodeErrors: true, backends: SOFT,
     args: () => [{ level: 6 }, Buffer.from(text)],
     inFlightArgs: () => [{ level: 1 }, Buffer.from(bigText)],
+    minimalArgs: () => [undefined, Buffer.from(text)],
     positions: [dataAt(1, ['chunk', 'data']), { kind: 'options', path: [0], keys: facadeKeys }],
     call: (_ctx, [o, d]) => runNodeTransform(facade.createGzip(o as never), d),
     check: (r, [, d]) => checkCompress(r, d, { format: 'gzip' }),
@@ -264,6 +278,7 @@ const facadeEntries: EntryPoint<Ctx>[] = [
     name: 'zlib.createGunzip', kind: 'node-stream', nodeErrors: true, backends: SOFT,
     args: () => [{}, Buffer.from(gz)],
     inFlightArgs: () => [{}, Buffer.from(bigGz)],
+    minimalArgs: () => [undefined, Buffer.from(gz)],
     positions: [dataAt(1, ['chunk', 'data']), { kind: 'options', path: [0], keys: facadeKeys }],
     call: (_ctx, [o, d]) => runNodeTransform(facade.createGunzip(o as never), d),
     check: (r, [, d]) => checkDecompress(r, d, { format: 'gzip' }),
