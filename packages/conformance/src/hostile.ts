@@ -60,6 +60,8 @@ export interface HostileTarget<C extends HostileContext> {
   warmup?(): unknown;
   /** A fresh context still works (after the cases): throw if not. */
   sanity(ctx: C): Promise<void>;
+  /** Per-case timeout in ms (default 10000; `WD_HOSTILE_CASE_MS` overrides). */
+  readonly caseMs?: number;
 }
 
 /** Options of {@link defineHostileSuite}. */
@@ -101,7 +103,6 @@ export interface HostileReport {
   readonly errors: string[];
 }
 
-const CASE_MS = Number(process.env.WD_HOSTILE_CASE_MS ?? 10_000);
 const HANG_MS = Number(process.env.WD_HOSTILE_HANG_MS ?? 60_000);
 
 function fdCount(): number {
@@ -133,6 +134,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
 
 /** Run the cases from index `from` on, logging to `log` (the child's work). */
 async function runCases<C extends HostileContext>(target: HostileTarget<C>, cases: readonly CaseDef<C>[], from: number, log: string): Promise<void> {
+  const caseMs = Number(process.env.WD_HOSTILE_CASE_MS ?? target.caseMs ?? 10_000);
   const fd = openSync(log, 'a');
   const write = (line: ProgressLine) => writeSync(fd, `${JSON.stringify(line)}\n`);
   try {
@@ -146,7 +148,7 @@ async function runCases<C extends HostileContext>(target: HostileTarget<C>, case
         write({ t: 'start', i: c.index });
         let o: Outcome;
         try {
-          o = await runCase(ctx, c, CASE_MS);
+          o = await runCase(ctx, c, caseMs);
         } catch (err) {
           o = { k: 'fail', code: 'runner', why: String(err) };
         }

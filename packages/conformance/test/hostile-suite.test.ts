@@ -73,6 +73,7 @@ const getReport = defineHostileSuite<Fake>({
     }),
   ],
   sanity: async () => undefined,
+  caseMs: 1000,
 }, { assert: false });
 
 describe.skipIf(process.env.WD_HOSTILE_CHILD !== undefined)('the suite reports each failure for what it is', () => {
