@@ -375,14 +375,15 @@ export function defineHostileSuite<C extends HostileContext>(target: HostileTarg
         const classes = HOSTILE_CLASSES.filter((cls) => cases.some((c) => c.backend === backend.name && c.cls === cls));
         for (const cls of classes) {
           const n = cases.filter((c) => c.backend === backend.name && c.cls === cls).length;
-          it(`${cls}: ${n} cases end in a correct result or a typed error`, () => {
+          // (the backend in the title too: the guest's report keeps only titles)
+          it(`${backend.name}: ${cls}: ${n} cases end in a correct result or a typed error`, () => {
             expect(report, 'the suite did not run').toBeDefined();
             const t = report!.tally[backend.name]?.[cls] ?? emptyTally();
             expect(t.cases).toBe(n);
             expect(t.failed, formatFailures(t)).toBe(0);
           });
         }
-        it('afterwards a fresh context works and the process holds as many fds as before', () => {
+        it(`${backend.name}: afterwards a fresh context works and the process holds as many fds as before`, () => {
           expect(report!.errors, report!.errors.join('\n')).toEqual([]);
           const b = report!.backends[backend.name];
           expect(b, 'the after-suite check did not run').toBeDefined();
