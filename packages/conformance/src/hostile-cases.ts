@@ -121,6 +121,8 @@ interface Prepared {
   /** Reads of a getter that must be read once. */
   readonly reads?: () => number;
   readonly authOuts?: readonly Uint8Array[];
+  /** Appended to an untyped error's description. */
+  readonly hint?: string;
 }
 
 /** One case: where, what, and how to prepare it. */
@@ -209,8 +211,9 @@ function bufferCases<C>(entry: EntryPoint<C>, cls: BufferClass, positions: reado
             const nodeView = 'nodeView' in hv ? hv.nodeView : nodeWritableView(hv.value);
             if (nodeView !== undefined) cleans.push(withClean(fresh, pos.path, nodeView));
           }
+          const hint = entry.kind === 'node-stream' ? " (a node Transform's write() converts a non-Buffer view by the view's own getters unless the plugin's stream takes the chunk itself)" : undefined;
           return {
-            cleans, accept: 'correct-or-typed', names: namesOf(pos), inFlight: hv.inFlight, verify: hv.verify, movedOut: hv.movedOut,
+            cleans, accept: 'correct-or-typed', names: namesOf(pos), inFlight: hv.inFlight, verify: hv.verify, movedOut: hv.movedOut, ...(hint === undefined ? {} : { hint }),
           };
         },
       });
@@ -337,7 +340,7 @@ function optionGetterCases<C>(entry: EntryPoint<C>, pos: OptionsPosition): Omit<
   const victimPos = entry.positions.find((p): p is BufferPosition => p.kind === 'buffer' && (p.role ?? 'in') === 'in' && !p.path.slice(0, pos.path.length).every((k, i) => k === pos.path[i]));
   for (const key of Object.keys(pos.keys)) {
     const path = [...pos.path, key];
-    const getterCase = (label: string, order: 'valid-first' | 'evil-first' | 'detach-data') => ({
+    const getterCase = (label: string, order: 'valid-first' | 'evil-first' | 'detach-data' | 'throws') => ({
       entry, cls: 'option-getters' as const, where: pathText(path), label, inFlight: false,
       prepare(args: unknown[], fresh: () => unknown[]): Prepared {
         const opts = getAt(args, pos.path);
@@ -362,6 +365,12 @@ function optionGetterCases<C>(entry: EntryPoint<C>, pos: OptionsPosition): Omit<
             setAt(c, victimPos.path, Buffer.alloc(0));
             cleans.push(c);
           }
+        } else if (order === 'throws') {
+          get = () => {
+            reads++;
+            throw new Error('hostile getter');
+          };
+          cleans.push(withClean(fresh, path, valid));
         } else {
           const first = order === 'valid-first' ? valid : evil;
           const later = order === 'valid-first' ? evil : valid;
@@ -376,6 +385,8 @@ function optionGetterCases<C>(entry: EntryPoint<C>, pos: OptionsPosition): Omit<
     out.push(getterCase('getter: the valid value on the first read, another after', 'valid-first'));
     out.push(getterCase('getter: another value on the first read, the valid one after', 'evil-first'));
     if (victimPos !== undefined) out.push(getterCase(`getter with a side effect: detaches ${pathText(victimPos.path)} when read`, 'detach-data'));
+    // the caller's exception must come back as a typed error (with it as the cause), not escape raw
+    out.push(getterCase('getter that throws', 'throws'));
   }
   return out;
 }
@@ -399,6 +410,11 @@ function optionShapeCases<C>(entry: EntryPoint<C>, pos: OptionsPosition): Omit<C
     shape('a null-prototype object', (o) => ({ value: Object.assign(Object.create(null) as object, own(o)), clean: own(o) })),
     shape('a frozen object', (o) => ({ value: Object.freeze(own(o)), clean: own(o) })),
     shape('a Proxy of the options', (o) => ({ value: new Proxy(own(o), {}), clean: own(o) })),
+    shape('a revoked Proxy', (o) => {
+      const { proxy, revoke } = Proxy.revocable(own(o), {});
+      revoke();
+      return { value: proxy, clean: own(o) };
+    }),
     shape('every key non-enumerable', (o) => {
       const v = {};
       for (const [k, x] of Object.entries(own(o))) Object.defineProperty(v, k, { value: x, enumerable: false, configurable: true });
@@ -621,8 +637,7 @@ export async function runCase<C>(ctx: C, c: CaseDef<C>, caseMs: number): Promise
   if (!s.ok) {
     const code = typedCode(s.error, entry.nodeErrors === true);
     if (code === undefined) {
-      const hint = entry.kind === 'node-stream' ? " (a node Transform's write() converts a non-Buffer view by the view's own getters unless the plugin's stream takes the chunk itself)" : '';
-      outcome = { k: 'fail', code: 'untyped', why: `${describeError(s.error)}${hint}` };
+      outcome = { k: 'fail', code: 'untyped', why: `${describeError(s.error)}${p.hint ?? ''}` };
     }
     else if (p.accept === 'correct') outcome = { k: 'fail', code: 'refused', why: `a valid call was refused: ${describeError(s.error)}` };
     else if (p.accept === 'auth' && code !== 'ERR_AUTH_FAILED') outcome = { k: 'fail', code: 'wrong-error', why: `expected ERR_AUTH_FAILED: ${describeError(s.error)}` };

@@ -286,6 +286,15 @@ function proxyVariants(): BufferVariant[] {
         return plain(a, new Proxy(a.window(), { get: (t, p) => (p === 'byteLength' || p === 'length' ? 1 << 20 : bound(t, p)) }));
       },
     },
+    {
+      label: 'a revoked Proxy of a Uint8Array',
+      make: (b, r) => {
+        const a = new Arena(b, r);
+        const { proxy, revoke } = Proxy.revocable(a.window(), {});
+        revoke();
+        return plain(a, proxy);
+      },
+    },
     { label: 'Proxy(DataView)', make: (b, r) => { const a = new Arena(b, r); return plain(a, new Proxy(new DataView(a.host, GUARD, a.length), {})); } },
     { label: 'Proxy(Buffer)', make: (b, r) => { const a = new Arena(b, r); return plain(a, new Proxy(Buffer.from(a.host, GUARD, a.length), {})); } },
     {
