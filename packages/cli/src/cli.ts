@@ -46,6 +46,13 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       io.stderr.write(`warpdrive ${command.name}: ${err.message} [${err.code}]\n`);
       return 1;
     }
+    // A system call that failed on a path the user named (an output that is
+    // a directory, a disk that filled up): one line, not a stack trace.
+    const sys = err as NodeJS.ErrnoException;
+    if (sys instanceof Error && typeof sys.code === 'string' && typeof sys.syscall === 'string') {
+      io.stderr.write(`warpdrive ${command.name}: ${sys.message} [${sys.code}]\n`);
+      return 1;
+    }
     throw err;
   }
 }

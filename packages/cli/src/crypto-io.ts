@@ -7,7 +7,7 @@
  * removed.
  */
 import { createReadStream, createWriteStream, mkdtempSync, openSync, rmSync, unlinkSync, type WriteStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -17,16 +17,63 @@ import { WarpdriveError } from '@warpdrive/core';
 import { lengthOf } from '@warpdrive/core/plugin-kit';
 import type { CommandIo } from './command.js';
 
-/** The input: a file or stdin; a file that cannot be opened is a typed error. */
+function fileError(what: string, path: string, reason: string): WarpdriveError {
+  const where = what === 'IN' ? path : `${what} ${path}`;
+  return new WarpdriveError('ERR_INVALID_ARGUMENT', `${where}: ${reason}`, { details: { argument: what, file: path } });
+}
+
+function reasonOf(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') return 'no such file';
+  if (e?.code === 'EISDIR') return 'is a directory';
+  if (e?.code === 'EACCES') return 'permission denied';
+  return `cannot read (${e?.code ?? (e as Error)?.message ?? String(err)})`;
+}
+
+/**
+ * The input: a file or stdin. A file that cannot be opened, or a directory,
+ * is a typed error before any output exists.
+ */
 export async function openInput(path: string | undefined): Promise<Readable | NodeJS.ReadableStream> {
   if (path === undefined) return process.stdin;
-  const stream = createReadStream(path);
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new WarpdriveError('ERR_INVALID_ARGUMENT', `${path}: cannot read (${err.code ?? err.message})`, { details: { argument: 'IN', file: path } })));
+  const handle = await open(path, 'r').catch((err: unknown) => {
+    throw fileError('IN', path, reasonOf(err));
   });
-  return stream;
+  const st = await handle.stat();
+  if (st.isDirectory()) {
+    await handle.close();
+    throw fileError('IN', path, 'is a directory');
+  }
+  return handle.createReadStream();
+}
+
+/**
+ * A small file read whole (a key, an AAD): at most `max` bytes, so an
+ * endless device (/dev/zero) or a huge file is refused instead of read
+ * until memory runs out.
+ */
+export async function readSmallFile(path: string, what: string, max: number): Promise<Buffer> {
+  const handle = await open(path, 'r').catch((err: unknown) => {
+    throw fileError(what, path, reasonOf(err));
+  });
+  try {
+    if ((await handle.stat()).isDirectory()) throw fileError(what, path, 'is a directory');
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, max + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.byteLength, null).catch((err: unknown) => {
+        throw fileError(what, path, reasonOf(err));
+      });
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > max) throw fileError(what, path, `is larger than ${max} bytes`);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Where the output goes, and what to do once the command succeeded or failed. */

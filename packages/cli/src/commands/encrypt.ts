@@ -1,10 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createContext } from '@warpdrive/core';
 import type { CipherSession } from '@warpdrive/plugin-crypto';
 import { UsageError, type Command } from '../command.js';
-import { fileSink, openInput, stdoutSink, writeInto } from '../crypto-io.js';
+import { fileSink, openInput, readSmallFile, stdoutSink, writeInto } from '../crypto-io.js';
+
+/** A key file holds at most a 32-byte key as hex text, with room for whitespace. */
+const KEY_FILE_MAX = 4096;
+/** AAD is read whole into memory: bounded so an endless device is refused. */
+const AAD_FILE_MAX = 64 << 20;
 
 const usage = `Usage: warpdrive encrypt --alg ALG --key-file K --iv HEX [--aad-file F] [--tag-length N] [-o OUT] [IN]
 
@@ -57,14 +61,14 @@ export async function parseCipherArgs(argv: readonly string[]): Promise<CipherAr
   if (values.iv === undefined || !/^([0-9a-fA-F]{2})+$/.test(values.iv)) throw new UsageError('--iv must be a non-empty even-length hex string');
   const tagText = values['tag-length'] ?? '16';
   if (!/^[0-9]+$/.test(tagText)) throw new UsageError(`--tag-length must be a number, got '${tagText}'`);
-  let key = await readFile(values['key-file']);
+  let key = await readSmallFile(values['key-file'], '--key-file', KEY_FILE_MAX);
   const text = key.toString('latin1').trim();
   if (/^([0-9a-fA-F]{2}){16,32}$/.test(text) && [32, 48, 64].includes(text.length)) key = Buffer.from(text, 'hex');
   return {
     alg: values.alg,
     key,
     iv: Buffer.from(values.iv, 'hex'),
-    aad: values['aad-file'] === undefined ? undefined : await readFile(values['aad-file']),
+    aad: values['aad-file'] === undefined ? undefined : await readSmallFile(values['aad-file'], '--aad-file', AAD_FILE_MAX),
     tagLength: Number(tagText),
     padding: !values['no-padding'],
     output: values.output,
