@@ -62,7 +62,7 @@ export async function readSmallFile(path: string, what: string, max: number): Pr
     let total = 0;
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, max + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.byteLength, null).catch((err: unknown) => {
+      const { bytesRead } = await handle.read(chunk, 0, lengthOf(chunk), null).catch((err: unknown) => {
         throw fileError(what, path, reasonOf(err));
       });
       if (bytesRead === 0) break;
