@@ -10,7 +10,7 @@
  * cost about 2 µs). Here it is parsed once per combination of values.
  */
 
-import { ownOptions } from '@warpdrive/core/plugin-kit';
+import { guardRead, ownOptions } from '@warpdrive/core/plugin-kit';
 
 /** Distinct value combinations kept; past it the cache starts over (maxOutputLength can take any value). */
 const MAX_ENTRIES = 256;
@@ -65,6 +65,11 @@ export class ValueCache<P> {
    * names only), so no field is read twice.
    */
   lookup(options: unknown, parse: (snapshot: OptionsSnapshot) => P): P {
+    // A revoked Proxy or a throwing getter is the caller's error, typed.
+    return guardRead('options', () => this.find(options, parse));
+  }
+
+  private find(options: unknown, parse: (snapshot: OptionsSnapshot) => P): P {
     if (!this.keyable(options)) return parse(ownOptions(options, 'options', this.keys));
     const fields = this.fields;
     // per call, not shared: a getter read here may call back into this cache

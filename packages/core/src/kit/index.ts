@@ -40,6 +40,6 @@ export {
   type Overlap,
   type ViewOfOptions,
 } from './bytes.js';
-export { integerOption, ownField, ownOptions, snapshotArray, type OwnOptionsOptions } from './options.js';
+export { guardRead, integerOption, ownField, ownOptions, snapshotArray, type OwnOptionsOptions } from './options.js';
 export { addressOf, pinnableAddress } from '../memory.js';
 export { hasInlinePath, isPinnedToQueue, kernelQueues, pinToOneQueue, runsInline } from './hosts.js';

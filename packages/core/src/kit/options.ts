@@ -41,6 +41,20 @@ function readError(name: string, err: unknown): never {
   throw new WarpdriveError('ERR_INVALID_ARGUMENT', `reading \`${name}\` threw: ${message}`, { cause: err, details: { argument: name } });
 }
 
+/**
+ * Run `read` (code that reads a caller's object: its keys, getters, Proxy
+ * traps) and turn anything it throws that is not a WarpdriveError into
+ * `ERR_INVALID_ARGUMENT` naming `name`, with the original as `cause`.
+ */
+export function guardRead<T>(name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof WarpdriveError) throw err;
+    return readError(name, err);
+  }
+}
+
 function isPlainCandidate(value: unknown, name: string): value is object {
   if (value === null || typeof value !== 'object') return false;
   try {

@@ -21,6 +21,7 @@
  */
 import { promisify } from 'node:util';
 import nodeZlibModule, * as nodeZlib from 'node:zlib';
+import { guardRead, isBufferInput, viewOf } from '@warpdrive/core/plugin-kit';
 import { runAsync, runCallback, runSync, type ZlibCallback } from './one-shot.js';
 import { createStream, type ZlibStream } from './streams.js';
 import type { Mode, ZlibOptions } from './options.js';
@@ -118,8 +119,25 @@ export const createUnzip = (options?: ZlibOptions): ZlibStream => createStream('
 export const constants = nodeZlib.constants;
 /** node:zlib's error-code table. */
 export const codes = (nodeZlib as unknown as { codes: Readonly<Record<string, number>> }).codes;
-/** node:zlib's own crc32 (Node ≥ 20.15), passed through. */
-export const crc32 = (nodeZlib as { crc32?: unknown }).crc32 as ((data: string | NodeJS.ArrayBufferView, value?: number) => number) | undefined;
+type Crc32 = (data: string | NodeJS.ArrayBufferView, value?: number) => number;
+const nodeCrc32 = (nodeZlib as { crc32?: unknown }).crc32 as Crc32 | undefined;
+/**
+ * node:zlib's own crc32 (Node ≥ 20.15) over the true bytes of `data`: a
+ * buffer goes through the plugin kit first; anything else reaches node's
+ * own checks (its `ERR_INVALID_ARG_TYPE`), and what they cannot even look
+ * at (a revoked Proxy) is `ERR_INVALID_ARGUMENT`.
+ */
+export const crc32: Crc32 | undefined = nodeCrc32 === undefined ? undefined : (data, value) => {
+  if (isBufferInput(data)) return nodeCrc32(viewOf(data, 'data'), value);
+  try {
+    return nodeCrc32(data, value);
+  } catch (err) {
+    if (typeof (err as { code?: unknown })?.code === 'string') throw err; // node's own, as node:zlib throws it
+    return guardRead('data', () => {
+      throw err;
+    });
+  }
+};
 /** Brotli is not accelerated: node:zlib's own functions, passed through. */
 export const {
   brotliCompress,

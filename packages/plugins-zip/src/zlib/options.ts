@@ -8,7 +8,7 @@
 import { Buffer, kMaxLength } from 'node:buffer';
 import { constants } from 'node:zlib';
 import { isAnyArrayBuffer } from 'node:util/types';
-import { isBufferInput, ownOptions, viewOf } from '@warpdrive/core/plugin-kit';
+import { guardRead, isBufferInput, ownOptions, viewOf } from '@warpdrive/core/plugin-kit';
 import type { ZipFormat } from '../index.js';
 import { invalidArgType, outOfRange, unsupportedValue } from './errors.js';
 
@@ -80,8 +80,8 @@ const NO_OPTIONS = ownOptions(undefined, 'options', KEYS);
  * non-object (or an array or buffer) means "no options".
  */
 function snapshot(options: unknown): Readonly<Record<(typeof KEYS)[number], unknown>> {
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) return NO_OPTIONS;
-  return ownOptions(options, 'options', KEYS, { strict: false });
+  if (options === null || typeof options !== 'object') return NO_OPTIONS;
+  return guardRead('options', () => (Array.isArray(options) || ArrayBuffer.isView(options) ? NO_OPTIONS : ownOptions(options, 'options', KEYS, { strict: false })));
 }
 
 /**
