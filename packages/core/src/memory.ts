@@ -11,7 +11,9 @@
 import { WarpdriveError } from './errors.js';
 import { getNative } from './native.js';
 import { describeValue } from './kit/describe.js';
-import { backingOf, isBufferInput, isDetached, isResizable, lengthOf, offsetOf, type BufferInput } from './kit/intrinsics.js';
+import {
+  backingOf, isBufferInput, isDetached, isResizable, lengthOf, offsetOf, typedArrayBacking, typedArrayLength, typedArrayOffset, type BufferInput,
+} from './kit/intrinsics.js';
 
 export { isDetached, type BufferInput };
 
@@ -88,11 +90,21 @@ function baseAddress(buffer: ArrayBuffer | SharedArrayBuffer): number {
  *   `ERR_NATIVE_UNAVAILABLE` if the addon is missing
  */
 export function addressOf(value: unknown, name = 'buffer'): number {
+  // Typed arrays (every view the plugin kit makes) take one brand check;
+  // DataViews and buffers the general path.
+  const backing = typedArrayBacking(value);
+  if (backing !== undefined) {
+    const length = typedArrayLength(value as NodeJS.TypedArray);
+    if (length === 0) {
+      checkedByteLength(value, name); // detached: its typed error
+      return 0;
+    }
+    return baseAddress(backing) + typedArrayOffset(value as NodeJS.TypedArray);
+  }
   const length = checkedByteLength(value, name);
   const view = value as BufferInput;
-  const buffer = backingOf(view);
   if (length === 0) return 0;
-  return baseAddress(buffer) + offsetOf(view);
+  return baseAddress(backingOf(view)) + offsetOf(view);
 }
 
 /**

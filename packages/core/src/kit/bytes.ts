@@ -10,7 +10,7 @@
 import { WarpdriveError, type WarpdriveErrorCode } from '../errors.js';
 import { describeValue } from './describe.js';
 import {
-  FastBuffer, Uint8ArrayCtor, backingOf, isBufferInput, isDetached, lengthOf, offsetOf, type BufferInput,
+  FastBuffer, Uint8ArrayCtor, backingOf, isBufferInput, isDetached, lengthOf, offsetOf, typedArrayBytes, type BufferInput,
 } from './intrinsics.js';
 
 /** Options of {@link viewOf}. */
@@ -43,6 +43,10 @@ export function detachedError(name: string): WarpdriveError {
  *   an array, a string…, or longer than `maxLength`), `ERR_BUFFER_DETACHED`
  */
 export function viewOf(value: unknown, name: string, options?: ViewOfOptions): Uint8Array {
+  if (options?.maxLength === undefined) {
+    const typed = typedArrayBytes(value); // the common case: each getter read once
+    if (typed !== undefined) return typed;
+  }
   if (!isBufferInput(value)) {
     const expected = options?.expected ?? 'a Buffer, TypedArray, DataView or ArrayBuffer';
     throw argumentError(name, `\`${name}\` must be ${expected}, got ${describeValue(value)}`);

@@ -48,6 +48,33 @@ export const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (b: Arra
 /** Anything whose memory a descriptor may reference. */
 export type BufferInput = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 
+/**
+ * A fresh Uint8Array over a non-empty real TypedArray's bytes, or undefined
+ * for anything else (empty and detached views included, which the caller
+ * checks the slow way): the brand check and the three reads in one place,
+ * for the plugin kit's hot path.
+ */
+export function typedArrayBytes(value: unknown): Uint8Array | undefined {
+  if (taTag.call(value) === undefined) return undefined;
+  const length = taByteLength.call(value);
+  return length === 0 ? undefined : new Uint8ArrayCtor(taBuffer.call(value), taByteOffset.call(value), length);
+}
+
+/** A real TypedArray's backing buffer, else undefined (the brand check and the read at once). */
+export function typedArrayBacking(value: unknown): ArrayBuffer | SharedArrayBuffer | undefined {
+  return taTag.call(value) === undefined ? undefined : taBuffer.call(value);
+}
+
+/** Byte length of a value {@link typedArrayBacking} accepted (no brand check of its own). */
+export function typedArrayLength(value: NodeJS.TypedArray): number {
+  return taByteLength.call(value);
+}
+
+/** Byte offset of a value {@link typedArrayBacking} accepted (no brand check of its own). */
+export function typedArrayOffset(value: NodeJS.TypedArray): number {
+  return taByteOffset.call(value);
+}
+
 /** True for a real TypedArray (not a Proxy of one, whatever it claims). */
 export function isTypedArray(value: unknown): value is NodeJS.TypedArray {
   return taTag.call(value) !== undefined;
