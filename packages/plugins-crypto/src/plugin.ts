@@ -16,7 +16,7 @@ import {
 } from './oneshot.js';
 import { InlineDigest } from './digest-inline.js';
 import { OPS } from './ops.js';
-import { hasInline, sessionHost } from './host.js';
+import { hasInlinePath, pinToOneQueue } from '@warpdrive/core/plugin-kit';
 import { DEFAULT_INLINE_MAX, dispatch } from './runner.js';
 import { cipherSessionSchema, hashSessionSchema, parse, pluginOptionsSchema } from './options.js';
 import { CipherSession, closeRequest, HashSession } from './sessions.js';
@@ -168,7 +168,7 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
     createCipherSession: (options) =>
       attempt(async () => {
         const { info, key, padding } = cipherOpen(options);
-        const host = sessionHost(ctx);
+        const host = pinToOneQueue(ctx);
         return new CipherSession(host, await host.run(OPS.sessionOpen, openRequest(info.id, key)), info, padding, inlineMax, table);
       }),
     createCipherSessionSync: (options) => {
@@ -178,7 +178,7 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
     createHashSession: (options) =>
       attempt(async () => {
         const { info, key } = hashOpen(options);
-        const host = sessionHost(ctx);
+        const host = pinToOneQueue(ctx);
         return new HashSession(host, await host.run(OPS.sessionOpen, openRequest(info.id, key)), info, inlineMax, table);
       }),
     createHashSessionSync: (options) => {
@@ -242,6 +242,6 @@ export function crypto(options: CryptoPluginOptions = {}): Plugin<CryptoMethods>
     },
     softEngines: [{ library: ENGINE_LIBRARY, symbol: 'crypto_engine_get' }],
     // A kernel device has no inline path: there every request is queued.
-    extend: (ctx) => methods(ctx, hasInline(ctx) ? inlineMax : -1),
+    extend: (ctx) => methods(ctx, hasInlinePath(ctx) ? inlineMax : -1),
   });
 }

@@ -8,7 +8,7 @@
  * state, so the session chains them: each runs after the previous settled.
  */
 import { WarpdriveError, type Cqe, type PluginHost } from '@warpdrive/core';
-import { lengthOf } from '@warpdrive/core/plugin-kit';
+import { isPinnedToQueue, lengthOf } from '@warpdrive/core/plugin-kit';
 import { F } from './abi.js';
 import { outBound, type CipherAlgorithm, type CipherInfo, type HashInfo } from './algorithms.js';
 import {
@@ -22,7 +22,6 @@ import { cipherBatch, type CipherBatchSession } from './session-batch.js';
 import type { EncryptResult } from './oneshot.js';
 import { OPS } from './ops.js';
 import { dispatch } from './runner.js';
-import { isPinned } from './host.js';
 import type { SessionTable } from './table.js';
 
 type Bytes = ArrayBufferView | ArrayBuffer;
@@ -242,7 +241,7 @@ abstract class Session {
         .then(() => (this.inflight === 0 ? undefined : new Promise<void>((resolve) => (this.idle = resolve))))
         // Once the context is closing only its close hook's host submits,
         // or the session's own kernel queue (where its handle is valid).
-        .then(() => (isPinned(this.host) ? this.host : this.table.closing ?? this.host).run<void>(OPS.sessionClose, closeRequest(this.handle)))
+        .then(() => (isPinnedToQueue(this.host) ? this.host : this.table.closing ?? this.host).run<void>(OPS.sessionClose, closeRequest(this.handle)))
         .finally(() => this.table.delete(this.handle, this));
     }
     return this.closing;

@@ -4,8 +4,8 @@
  * at a time: the next chunk is accepted once the previous step settled, so
  * Node's backpressure (highWaterMark) bounds the data in flight.
  */
-import { Transform, type TransformCallback } from 'node:stream';
-import { bufferOf, isTypedArray, lengthOf, viewOf } from '@warpdrive/core/plugin-kit';
+import type { TransformCallback } from 'node:stream';
+import { TrustedTransform, bufferOf, isTypedArray, lengthOf, viewOf } from '@warpdrive/core/plugin-kit';
 import type { CipherInfo } from './algorithms.js';
 import { cipherTag, copyOf, options as opts, tagLength } from './args.js';
 import { argError } from './errors.js';
@@ -35,26 +35,8 @@ export interface CipherStreamOptions {
 
 const KEYS = ['iv', 'aad', 'tagLength', 'tag', 'verifiedOnly', 'highWaterMark'] as const;
 
-type WriteCallback = (error: Error | null | undefined) => void;
-
-/**
- * A written chunk as node's Writable may take it. node converts a view that
- * is not a Buffer itself, from the view's own `buffer`/`byteOffset`/
- * `byteLength`, which the caller's object may answer with anything (a
- * RangeError, or other bytes of its buffer); this makes it a Buffer over
- * its true bytes first. A Buffer passes as is: `_transform` hands it to
- * `update`, which takes the kit's view of it.
- * @throws WarpdriveError `ERR_INVALID_ARGUMENT` (not a view: a Proxy…), `ERR_BUFFER_DETACHED`
- */
-function trustedChunk(chunk: unknown): unknown {
-  if (typeof chunk === 'string' || chunk === null || chunk === undefined) return chunk; // node's own cases
-  if (isTypedArray(chunk) && chunk instanceof Buffer) return chunk;
-  const view = viewOf(chunk, 'chunk', { expected: 'a string, Buffer, TypedArray or DataView' });
-  return bufferOf(view, 0, lengthOf(view), 'chunk');
-}
-
 /** A cipher Transform stream of one session message. */
-export class CipherStream extends Transform {
+export class CipherStream extends TrustedTransform {
   private readonly session: CipherSession;
   private readonly info: CipherInfo;
   private readonly decrypt: boolean;
@@ -89,32 +71,6 @@ export class CipherStream extends Transform {
       this.tagLen = tagLength(o.tagLength, info, 'options.tagLength');
     }
     session.startAs(this, { iv: o.iv, aad: o.aad, decrypt });
-  }
-
-  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
-    let trusted: unknown;
-    try {
-      trusted = trustedChunk(chunk);
-    } catch (err) {
-      // as node does with a chunk it refuses: the callback and 'error' get it
-      const cb = typeof encoding === 'function' ? encoding : callback;
-      if (cb !== undefined) process.nextTick(cb, err as Error);
-      this.destroy(err as Error);
-      return false;
-    }
-    return super.write(trusted, encoding as BufferEncoding, callback);
-  }
-
-  override end(chunk?: unknown, encoding?: BufferEncoding | (() => void), callback?: () => void): this {
-    if (typeof chunk === 'function' || chunk === undefined || chunk === null) return super.end(chunk as () => void);
-    let trusted: unknown;
-    try {
-      trusted = trustedChunk(chunk);
-    } catch (err) {
-      this.destroy(err as Error);
-      return this;
-    }
-    return super.end(trusted, encoding as BufferEncoding, callback);
   }
 
   /**

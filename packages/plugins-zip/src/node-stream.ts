@@ -4,9 +4,9 @@
  * Backpressure is Transform's own: the write callback is held while the
  * readable side is full.
  */
-import { Transform, type TransformCallback } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
 import { WarpdriveError } from '@warpdrive/core';
-import { bufferOf, isTypedArray, lengthOf, viewOf } from '@warpdrive/core/plugin-kit';
+import { TrustedTransform, bufferOf, isTypedArray, lengthOf, viewOf } from '@warpdrive/core/plugin-kit';
 import { StreamCore, type StepFlush } from './stream-core.js';
 import type { FlushKind, ZipStream } from './types.js';
 
@@ -14,25 +14,8 @@ import type { FlushKind, ZipStream } from './types.js';
 // a flush is ordered with the writes before it.
 const FLUSH_MARK: Readonly<Record<FlushKind, Buffer>> = { sync: Buffer.alloc(0), full: Buffer.alloc(0) };
 
-type WriteCallback = (error: Error | null | undefined) => void;
-
-/**
- * A written view that is not a Buffer, as a Buffer over its true bytes.
- * node's Writable converts such a chunk itself from the chunk's own
- * `buffer`/`byteOffset`/`byteLength` properties, which the caller's object
- * may answer with anything; Buffers (and everything else) reach
- * `_transform`, which takes the kit's view of them.
- */
-function trustedChunk(chunk: unknown): unknown {
-  if (typeof chunk === 'string' || chunk === null || chunk === undefined) return chunk; // node's own cases
-  if (isTypedArray(chunk) && chunk instanceof Buffer) return chunk; // as it is: _transform takes the kit's view
-  // anything else is refused here: node would read a Proxy's `length` through the Buffer getter and throw a bare TypeError
-  const view = viewOf(chunk, 'chunk', { expected: 'a string, Buffer, TypedArray or DataView' });
-  return bufferOf(view, 0, lengthOf(view), 'chunk');
-}
-
 /** A compressing or decompressing Transform. */
-export class ZipTransform extends Transform implements ZipStream {
+export class ZipTransform extends TrustedTransform implements ZipStream {
   private readonly core: StreamCore;
 
   /** @internal Created by `ctx.createCompressStream` / `ctx.createDecompressStream`. */
@@ -44,34 +27,6 @@ export class ZipTransform extends Transform implements ZipStream {
   /** Input bytes consumed so far. */
   get bytesWritten(): number {
     return this.core.bytesIn;
-  }
-
-  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
-    let trusted: unknown;
-    try {
-      trusted = trustedChunk(chunk);
-    } catch (err) {
-      // (as node does with a chunk it refuses: the callback and 'error' get it)
-      const cb = typeof encoding === 'function' ? encoding : callback;
-      if (cb !== undefined) process.nextTick(cb, err as Error);
-      this.destroy(err as Error);
-      return false;
-    }
-    return super.write(trusted, encoding as BufferEncoding, callback);
-  }
-
-  override end(chunk?: unknown, encoding?: BufferEncoding | (() => void), callback?: () => void): this {
-    if (typeof chunk === 'function' || chunk === undefined || chunk === null) return super.end(chunk as () => void);
-    let trusted: unknown;
-    try {
-      trusted = trustedChunk(chunk);
-    } catch (err) {
-      const cb = typeof encoding === 'function' ? encoding : callback;
-      if (cb !== undefined) this.once('error', () => cb());
-      this.destroy(err as Error);
-      return this;
-    }
-    return super.end(trusted, encoding as BufferEncoding, callback);
   }
 
   override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {

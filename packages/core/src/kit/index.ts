@@ -43,3 +43,4 @@ export {
 export { guardRead, integerOption, ownField, ownOptions, snapshotArray, type OwnOptionsOptions } from './options.js';
 export { addressOf, pinnableAddress } from '../memory.js';
 export { hasInlinePath, isPinnedToQueue, kernelQueues, pinToOneQueue, runsInline } from './hosts.js';
+export { TrustedTransform } from './transform.js';
