@@ -62,7 +62,7 @@ sdk_stage() {
 	start=$(cut -d. -f1 /proc/uptime)
 	# sdk.sh reports each test; if it cannot even start, that is a failure
 	# too, never a stage that silently reports nothing.
-	timeout 900 chroot /newroot /bin/sh "@REPO@/driver/test/qemu/sdk.sh" "@REPO@" "$tag" ||
+	timeout 1200 chroot /newroot /bin/sh "@REPO@/driver/test/qemu/sdk.sh" "@REPO@" "$tag" ||
 		result sdk:run "FAIL sdk.sh exit $?"
 	echo "WDRUN sdk $(( $(cut -d. -f1 /proc/uptime) - start ))s"
 	for d in dev sys proc; do umount /newroot/$d; done

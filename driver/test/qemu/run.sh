@@ -10,7 +10,8 @@
 #
 # Environment:
 #   WD_DRIVER_CACHE  cache dir (default <repo>/.cache/driver-test)
-#   WD_QEMU_TIMEOUT  host timeout per boot in seconds (default 420)
+#   WD_QEMU_TIMEOUT  host timeout per boot in seconds (default 1500: the SDK
+#                    stage with the hostile-argument suite takes about 10 min under TCG)
 #   WD_RACE          1 (default): second boot with 2 vCPUs for the race tests
 #   WD_TESTS         space-separated subset of tests for the first boot
 #   WD_RACE_TESTS    same for the 2-vCPU boot
@@ -26,7 +27,7 @@ set -Eeuo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
 CACHE=${WD_DRIVER_CACHE:-$REPO/.cache/driver-test}
-TIMEOUT=${WD_QEMU_TIMEOUT:-420}
+TIMEOUT=${WD_QEMU_TIMEOUT:-1500}
 RACE=${WD_RACE:-1}
 CRYPTO_TESTS="t_crypto_kat t_crypto_stream t_crypto_tag t_crypto_badparam t_crypto_efault
 t_crypto_sessions t_crypto_wrap t_crypto_close t_crypto_batch"
