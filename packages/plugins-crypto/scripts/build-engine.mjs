@@ -14,6 +14,13 @@
 // untouched; the plugin loads that copy when WARPDRIVE_NATIVE_BUILD=asan
 // (src/plugin.ts), in a process with libasan preloaded (scripts/test.sh,
 // stage "sanitizers").
+//
+// Release builds (scripts/release/build-binaries.mjs) parametrise this same
+// script through the environment, all unset for a contributor's build:
+// CC (the target's compiler), WD_ENGINE_BUILD_DIR (instead of build/),
+// WD_ENGINE_CFLAGS / WD_ENGINE_LDFLAGS (extra compile / link flags, split on
+// spaces), WD_OPENSSL_PREFIX (include/ and lib/libcrypto.a to use instead
+// of the system's libssl-dev).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +34,7 @@ const nativeDir = dirname(require.resolve('@warpdrive/native/package.json'));
 const uapi = join(nativeDir, '..', '..', 'driver', 'include', 'uapi');
 
 function staticCrypto() {
+  if (process.env.WD_OPENSSL_PREFIX !== undefined) return join(process.env.WD_OPENSSL_PREFIX, 'lib', 'libcrypto.a');
   const multiarch = execFileSync(process.env.CC ?? 'cc', ['-print-multiarch']).toString().trim();
   for (const dir of [`/usr/lib/${multiarch}`, '/usr/lib', '/usr/local/lib']) {
     const path = join(dir, 'libcrypto.a');
@@ -37,7 +45,8 @@ function staticCrypto() {
 
 const sources = readdirSync(join(root, 'engine')).filter((f) => f.endsWith('.c')).map((f) => join(root, 'engine', f));
 const asan = process.argv.includes('--sanitize') || process.env.WARPDRIVE_ENGINE_SANITIZE === '1';
-const buildDir = join(root, asan ? 'build-asan' : 'build');
+const buildDir = process.env.WD_ENGINE_BUILD_DIR ?? join(root, asan ? 'build-asan' : 'build');
+const words = (v) => (v ?? '').split(' ').filter((w) => w !== '');
 /** -fno-sanitize-recover: a UBSan report stops the process, as ASan's does. CRYPTO_ENGINE_SANITIZE=1: the same flags, in build/ (as before). */
 const sanitize = asan || process.env.CRYPTO_ENGINE_SANITIZE ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer', '-g'] : [];
 mkdirSync(buildDir, { recursive: true });
@@ -48,10 +57,11 @@ const tmp = `${out}.${process.pid}.tmp`;
 execFileSync(
   process.env.CC ?? 'cc',
   ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-fvisibility=hidden', '-pthread',
-    ...sanitize,
+    ...sanitize, ...words(process.env.WD_ENGINE_CFLAGS),
+    ...(process.env.WD_OPENSSL_PREFIX === undefined ? [] : ['-I', join(process.env.WD_OPENSSL_PREFIX, 'include')]),
     '-I', uapi, '-I', join(nativeDir, 'include'),
     '-o', tmp, ...sources,
-    staticCrypto(), '-Wl,--exclude-libs,ALL', '-ldl', '-Wl,-z,defs', '-Wl,--as-needed'],
+    staticCrypto(), '-Wl,--exclude-libs,ALL', '-ldl', '-Wl,-z,defs', '-Wl,--as-needed', ...words(process.env.WD_ENGINE_LDFLAGS)],
   { stdio: 'inherit' },
 );
 renameSync(tmp, out);

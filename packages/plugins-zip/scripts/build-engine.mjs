@@ -23,6 +23,14 @@
 // that copy when WARPDRIVE_NATIVE_BUILD=asan (src/plugin.ts). Such a
 // library runs only in a process with libasan preloaded (scripts/test.sh,
 // stage "sanitizers").
+//
+// Release builds (scripts/release/build-binaries.mjs) parametrise this same
+// script through the environment, all unset for a contributor's build:
+// CC / AR (the target's toolchain), WD_ENGINE_BUILD_DIR (instead of build/),
+// WD_ENGINE_CFLAGS / WD_ENGINE_LDFLAGS (extra compile / link flags, split on
+// spaces), WD_ISAL_PREFIX (a static ISA-L: include/, lib/libisal.a, linked
+// with its symbols hidden instead of -lisal), WD_TARGET_ARCH (node's arch
+// name of the target, for libdeflate's CPU-specific files).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -37,7 +45,11 @@ const require = createRequire(import.meta.url);
 const nativeDir = dirname(require.resolve('@warpdrive/native/package.json'));
 const uapi = join(nativeDir, '..', '..', 'driver', 'include', 'uapi');
 const asan = process.argv.includes('--sanitize') || process.env.WARPDRIVE_ENGINE_SANITIZE === '1';
-const buildDir = join(root, asan ? 'build-asan' : 'build');
+const buildDir = process.env.WD_ENGINE_BUILD_DIR ?? join(root, asan ? 'build-asan' : 'build');
+const words = (v) => (v ?? '').split(' ').filter((w) => w !== '');
+const extraCflags = words(process.env.WD_ENGINE_CFLAGS);
+const extraLdflags = words(process.env.WD_ENGINE_LDFLAGS);
+const isalPrefix = process.env.WD_ISAL_PREFIX;
 /** -fno-sanitize-recover: a UBSan report stops the process, as ASan's does. ZIP_ENGINE_SANITIZE=1: the same flags, in build/ (as before). */
 const sanitize = asan || process.env.ZIP_ENGINE_SANITIZE ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer', '-g'] : [];
 
@@ -74,13 +86,13 @@ function privateLibdeflate() {
   const objDir = join(buildDir, 'libdeflate');
   rmSync(objDir, { recursive: true, force: true });
   mkdirSync(objDir, { recursive: true });
-  const objects = libdeflateFiles(tree).map((src, i) => {
+  const objects = libdeflateFiles(tree, process.env.WD_TARGET_ARCH).map((src, i) => {
     const obj = join(objDir, `${i}-${basename(src, '.c')}.o`);
-    execFileSync(process.env.CC ?? 'cc', ['-std=gnu11', '-O2', '-fPIC', '-fvisibility=hidden', '-DNDEBUG', ...sanitize, '-I', tree, '-c', src, '-o', obj], { stdio: 'inherit' });
+    execFileSync(process.env.CC ?? 'cc', ['-std=gnu11', '-O2', '-fPIC', '-fvisibility=hidden', '-DNDEBUG', ...sanitize, ...extraCflags, '-I', tree, '-c', src, '-o', obj], { stdio: 'inherit' });
     return obj;
   });
   const archive = join(objDir, 'libdeflate.a');
-  execFileSync('ar', ['rcs', archive, ...objects]);
+  execFileSync(process.env.AR ?? 'ar', ['rcs', archive, ...objects]);
   return { include: tree, archive };
 }
 
@@ -98,12 +110,14 @@ const tmp = `${out}.${process.pid}.tmp`;
 execFileSync(
   process.env.CC ?? 'cc',
   ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-fvisibility=hidden', '-pthread',
-    ...sanitize,
+    ...sanitize, ...extraCflags,
+    ...(isalPrefix === undefined ? [] : ['-I', join(isalPrefix, 'include')]),
     ...(nodeZlib === undefined ? [] : ['-I', nodeZlib]),
     ...(deflate === undefined ? [] : ['-I', deflate.include, '-DZIP_LIBDEFLATE_STRICT']),
     '-I', uapi, '-I', join(nativeDir, 'include'),
     '-o', tmp, ...sources,
-    ...zlibArgs, ...(deflate === undefined ? ['-ldeflate'] : [deflate.archive, '-Wl,--exclude-libs,ALL']), '-lisal', '-Wl,--as-needed'],
+    ...zlibArgs, ...(deflate === undefined ? ['-ldeflate'] : [deflate.archive, '-Wl,--exclude-libs,ALL']), ...(isalPrefix === undefined ? ['-lisal'] : [join(isalPrefix, 'lib', 'libisal.a'), '-Wl,--exclude-libs,ALL']),
+    '-Wl,--as-needed', ...extraLdflags],
   { stdio: 'inherit' },
 );
 renameSync(tmp, out);

@@ -76,8 +76,8 @@ export function libdeflateSource(cacheDir, log = (m) => console.log(m)) {
   }
 }
 
-/** The C files of the library proper (not its programs). */
-export function libdeflateFiles(tree) {
-  const dirs = [join(tree, 'lib'), join(tree, 'lib', 'x86')];
+/** The C files of the library proper (not its programs), for `arch` (node's name: x64, arm64). */
+export function libdeflateFiles(tree, arch = process.arch) {
+  const dirs = [join(tree, 'lib'), join(tree, 'lib', arch === 'arm64' || arch === 'arm' ? 'arm' : 'x86')];
   return dirs.flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.c')).map((f) => join(d, f)) : []));
 }
