@@ -9,7 +9,7 @@
  * for how it was measured). Raising it drops older distributions: say so
  * in the changelog.
  */
-export const GLIBC_BASELINE = '2.36';
+export const GLIBC_BASELINE = '2.35';
 
 /** DT_NEEDED entries a released binary may have (glibc's own libraries). */
 export const ALLOWED_NEEDED = [/^libc\.so\.6$/, /^libm\.so\.6$/, /^libpthread\.so\.0$/, /^libdl\.so\.2$/,
