@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { checkBinaries } from './check-binaries.mjs';
 import { buildDeps } from './lib/deps.mjs';
 import { EXPORTS, flagArg, targetArg } from './lib/targets.mjs';
+import { bullseyeToolchain, TOOLCHAIN_ID } from './lib/toolchain.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const target = targetArg(process.argv);
@@ -63,16 +64,30 @@ function ensureApt(packages) {
 ensureApt([...target.aptTools, 'make', 'cmake', 'ninja-build', 'dpkg-dev', 'xz-utils']);
 
 const tool = (name) => `${target.triplet}-${name}`;
-const cc = tool('gcc');
-const cxx = tool('g++');
+let t0 = Date.now();
+const toolchain = bullseyeToolchain(repo, target);
+lap(`toolchain (${TOOLCHAIN_ID})`, t0);
 // No build path may remain in the output: the repository, the cache inside
 // it and the home directory (cmake-js, node-gyp caches) map to short names.
 const prefixMaps = [`-ffile-prefix-map=${repo}=.`, `-ffile-prefix-map=${homedir()}=~`];
-const cflags = ['-fPIC', '-fvisibility=hidden', ...prefixMaps];
-const tc = { ...target, cc, ar: tool('ar'), cflags };
+// The compilers as small wrappers that add the sysroot flags and the path
+// maps to every compile and link, whoever calls them (cmake-js replaces
+// CMAKE_<LANG>_FLAGS, ISA-L's make has its own CFLAGS).
+const wrapDir = join(repo, '.cache', 'release', 'wrap', target.name);
+mkdirSync(wrapDir, { recursive: true });
+const wrap = (name, real) => {
+  const path = join(wrapDir, name);
+  const quote = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
+  writeFileSync(path, `#!/bin/sh\nexec ${[real, ...toolchain.flags, ...prefixMaps].map(quote).join(' ')} "$@"\n`, { mode: 0o755 });
+  return path;
+};
+const cc = wrap('cc', toolchain.cc);
+const cxx = wrap('c++', toolchain.cxx);
+const cflags = ['-fPIC', '-fvisibility=hidden'];
+const tc = { ...target, cc, ar: toolchain.ar, cflags, depsKey: `${target.name}-${TOOLCHAIN_ID}` };
 
 // --- third-party static libraries ----------------------------------------------
-let t0 = Date.now();
+t0 = Date.now();
 const deps = buildDeps(repo, tc);
 lap(`deps (ISA-L ${deps.versions.isal}, ${deps.versions.libdeflate}, OpenSSL ${deps.versions.openssl})`, t0);
 
@@ -86,22 +101,22 @@ const versionScript = (file) => {
 
 // --- the addon -------------------------------------------------------------------
 t0 = Date.now();
-const toolchain = join(work, 'toolchain.cmake');
-writeFileSync(toolchain, [
+const toolchainFile = join(work, 'toolchain.cmake');
+writeFileSync(toolchainFile, [
   ...(target.node === process.arch ? [] : ['set(CMAKE_SYSTEM_NAME Linux)', `set(CMAKE_SYSTEM_PROCESSOR ${target.cmakeProcessor})`]),
-  `set(CMAKE_C_COMPILER ${cc})`, `set(CMAKE_CXX_COMPILER ${cxx})`,
-  `set(CMAKE_C_FLAGS_INIT "${prefixMaps.join(' ')}")`, `set(CMAKE_CXX_FLAGS_INIT "${prefixMaps.join(' ')}")`, ''].join('\n'));
+  `set(CMAKE_C_COMPILER ${cc})`, `set(CMAKE_CXX_COMPILER ${cxx})`, `set(CMAKE_AR ${toolchain.ar})`,
+  ''].join('\n'));
 const nativeBuild = join(work, 'native');
 execFileSync(join(repo, 'packages', 'native', 'node_modules', '.bin', 'cmake-js'),
-  ['compile', '--out', nativeBuild, '--CDCMAKE_BUILD_TYPE=Release', `--CDCMAKE_TOOLCHAIN_FILE=${toolchain}`,
+  ['compile', '--out', nativeBuild, '--CDCMAKE_BUILD_TYPE=Release', `--CDCMAKE_TOOLCHAIN_FILE=${toolchainFile}`,
     '--CDWD_RELEASE_LINK=ON', `--CDWD_LIBDEFLATE_PREFIX=${deps.libdeflate}`, `--CDNODE_EXECUTABLE=${process.execPath}`],
   { cwd: join(repo, 'packages', 'native'), stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: '2' } });
 lap('addon', t0);
 
 // --- the engines --------------------------------------------------------------------
 const engineEnv = (name) => ({
-  ...process.env, CC: cc, AR: tool('ar'), WD_TARGET_ARCH: target.node,
-  WD_ENGINE_BUILD_DIR: join(work, name), WD_ENGINE_CFLAGS: prefixMaps.join(' '),
+  ...process.env, CC: cc, AR: toolchain.ar, WD_TARGET_ARCH: target.node,
+  WD_ENGINE_BUILD_DIR: join(work, name), WD_ENGINE_CFLAGS: '',
   WD_ENGINE_LDFLAGS: `-static-libgcc -Wl,--version-script=${versionScript(`${name}-engine.so`)}`,
   WD_ENGINE_SANITIZE: '', ZIP_ENGINE_SANITIZE: '', CRYPTO_ENGINE_SANITIZE: '', ZIP_ENGINE_ZLIB: '', ZIP_ENGINE_LIBDEFLATE: '',
 });
@@ -124,7 +139,7 @@ const built = {
 };
 for (const [file, from] of Object.entries(built)) {
   copyFileSync(from, join(outDir, file));
-  execFileSync(tool('strip'), ['--strip-unneeded', '-R', '.comment', join(outDir, file)]);
+  execFileSync(toolchain.strip, ['--strip-unneeded', '-R', '.comment', join(outDir, file)]);
 }
 const report = checkBinaries(outDir, target.name);
 console.log(report.text);

@@ -24,11 +24,12 @@ const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: ['ignore',
 
 /**
  * @param {string} repo  repository root
- * @param {object} target  from targets.mjs, plus cc/ar/cflags (the release compile flags)
+ * @param {object} target  from targets.mjs, plus cc/ar/cflags (the release compile flags) and
+ *   depsKey (the cache directory's name: target and toolchain)
  */
 export function buildDeps(repo, target, log = (m) => console.log(m)) {
   const cache = join(repo, '.cache', 'release');
-  const depsDir = join(cache, 'deps', target.name);
+  const depsDir = join(cache, 'deps', target.depsKey ?? target.name);
   const apt = privateApt(join(cache, 'apt-bookworm'), { suite: 'bookworm', arches: ['amd64', 'arm64'], src: true });
   const safe = (v) => v.replace(/[^A-Za-z0-9.+-]/g, '_');
 
