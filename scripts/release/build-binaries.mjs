@@ -10,8 +10,9 @@
 //
 // The same build scripts as a contributor's (packages/native/CMakeLists.txt
 // through cmake-js, the plugins' scripts/build-engine.mjs), given:
-// - the target's Debian toolchain (x86_64-linux-gnu-gcc or the cross
-//   aarch64-linux-gnu-gcc; installed here with apt if missing);
+// - Debian bullseye's gcc 10 and glibc 2.31 for the target, unpacked from
+//   bullseye's .debs (lib/toolchain.mjs; the glibc baseline, targets.mjs),
+//   with the host's binutils (and nasm), installed here with apt if missing;
 // - static ISA-L, libdeflate and OpenSSL for the target (lib/deps.mjs,
 //   from Debian's archive, cached under .cache/release/deps/<target>/);
 // - release flags: -O2, PIC, hidden visibility, every third-party archive
@@ -24,7 +25,10 @@
 // zlib the node process exports (see packages/plugins-zip README).
 //
 // Intermediate trees go to .cache/release/build/<target>/ and are rebuilt
-// every run (the deps are the cached part).
+// every run (the toolchain and the deps are the cached part, under
+// .cache/release/{toolchains,deps}/, keyed by their Debian versions).
+// lib/smoke.mjs runs the output in this node; lib/bench-zip.mjs compares
+// its zip engine's speed with the workspace build.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -61,7 +65,7 @@ function ensureApt(packages) {
   run(['-o', 'DPkg::Lock::Timeout=600', 'update', '-qq']);
   run(['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '-qq', '--no-install-recommends', ...missing]);
 }
-ensureApt([...target.aptTools, 'make', 'cmake', 'ninja-build', 'dpkg-dev', 'xz-utils']);
+ensureApt([...target.aptTools, 'make', 'cmake', 'ninja-build', 'xz-utils']);
 
 const tool = (name) => `${target.triplet}-${name}`;
 let t0 = Date.now();

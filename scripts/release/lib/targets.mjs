@@ -36,12 +36,12 @@ export const FILES = Object.keys(EXPORTS);
 export const TARGETS = {
   'linux-x64-gnu': {
     node: 'x64', deb: 'amd64', triplet: 'x86_64-linux-gnu', machine: 'Advanced Micro Devices X86-64',
-    cmakeProcessor: 'x86_64', isal: { host_cpu: 'x86_64', arch: '' }, aptTools: ['gcc', 'g++', 'binutils', 'nasm'],
+    cmakeProcessor: 'x86_64', isal: { host_cpu: 'x86_64', arch: '' }, aptTools: ['binutils', 'nasm'],
   },
   'linux-arm64-gnu': {
     node: 'arm64', deb: 'arm64', triplet: 'aarch64-linux-gnu', machine: 'AArch64',
     cmakeProcessor: 'aarch64', isal: { host_cpu: 'aarch64', arch: 'aarch64' },
-    aptTools: ['gcc-aarch64-linux-gnu', 'g++-aarch64-linux-gnu', 'binutils-aarch64-linux-gnu'],
+    aptTools: ['binutils-aarch64-linux-gnu'],
   },
 };
 
