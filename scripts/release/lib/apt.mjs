@@ -6,10 +6,11 @@
 // archive's signed InRelease (debian-archive-keyring), which is the
 // verification the release build relies on.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
+const REFRESH_MS = 6 * 3600 * 1000;
 
 /**
  * @param {string} dir  private state directory (created)
@@ -31,16 +32,29 @@ export function privateApt(dir, { suite, arches, src = false }) {
     '-o', `APT::Architectures=${arches.join(',')}`, '-o', 'Acquire::Languages=none', '-qq'];
   const run = (args, cwd) => execFileSync('apt-get', [...opts, ...args],
     { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, encoding: 'utf8' });
-  const policy = (pkg) => execFileSync('apt-cache', [...opts, 'policy', pkg], { encoding: 'utf8' });
-  let updated = false;
-  const update = () => { if (!updated) { run(['update']); updated = true; } };
+  const policy = (pkgs) => execFileSync('apt-cache', [...opts, 'policy', ...pkgs], { encoding: 'utf8' });
+  // A refresh less than REFRESH_MS old is reused: a second release build
+  // in a row needs no network (the archive's indexes change about daily).
+  const stamp = join(dir, 'updated');
+  let updated = existsSync(stamp) && Date.now() - statSync(stamp).mtimeMs < REFRESH_MS;
+  const update = () => {
+    if (updated) return;
+    run(['update']);
+    writeFileSync(stamp, `${new Date().toISOString()}\n`);
+    updated = true;
+  };
   return {
     /** Candidate version of a (binary) package in this suite, e.g. "2.30.0-5". */
     version(pkg) {
+      return this.versions([pkg])[0];
+    },
+    /** Candidate versions of several packages, in one apt-cache run. */
+    versions(pkgs) {
       update();
-      const v = /Candidate: (\S+)/.exec(policy(pkg))?.[1];
-      if (v === undefined || v === '(none)') throw new Error(`${pkg}: not in ${suite}`);
-      return v;
+      // "name[:arch]:\n  Installed: ...\n  Candidate: X\n ..." per package, in order
+      const found = [...policy(pkgs).matchAll(/Candidate: (\S+)/g)].map((m) => m[1]);
+      if (found.length !== pkgs.length || found.includes('(none)')) throw new Error(`${pkgs.join(' ')}: not all in ${suite}`);
+      return found;
     },
     /** Download binary .debs (name:arch=version) into `into`; returns their paths. */
     download(specs, into) {

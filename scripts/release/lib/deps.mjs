@@ -34,7 +34,7 @@ export function buildDeps(repo, target, log = (m) => console.log(m)) {
   const safe = (v) => v.replace(/[^A-Za-z0-9.+-]/g, '_');
 
   // --- ISA-L -----------------------------------------------------------------
-  const isalVersion = apt.version('libisal-dev');
+  const [isalVersion, sslVersion] = apt.versions(['libisal-dev', `libssl-dev:${target.deb}`]);
   const isal = cachedDir(join(depsDir, `isal-${safe(isalVersion)}`), 'lib/libisal.a', (out) => {
     log(`deps: ISA-L ${isalVersion} for ${target.name} (Debian source libisal, igzip unit)`);
     const src = join(out, 'src');
@@ -78,7 +78,6 @@ export function buildDeps(repo, target, log = (m) => console.log(m)) {
   });
 
   // --- OpenSSL (crypto engine) -------------------------------------------------
-  const sslVersion = apt.version(`libssl-dev:${target.deb}`);
   const openssl = cachedDir(join(depsDir, `openssl-${safe(sslVersion)}`), 'lib/libcrypto.a', (out) => {
     log(`deps: OpenSSL ${sslVersion} for ${target.name} (Debian libssl-dev:${target.deb})`);
     const debs = apt.download([`libssl-dev:${target.deb}=${sslVersion}`], join(out, 'debs'));

@@ -46,7 +46,8 @@ function relativeLinks(root) {
 export function bullseyeToolchain(repo, target, log = (m) => console.log(m)) {
   const cache = join(repo, '.cache', 'release');
   const apt = privateApt(join(cache, 'apt-bullseye'), { suite: 'bullseye', arches: ['amd64', 'arm64'] });
-  const specs = PACKAGES[target.name].map((p) => `${p}=${apt.version(p)}`);
+  const versions = apt.versions(PACKAGES[target.name]);
+  const specs = PACKAGES[target.name].map((p, i) => `${p}=${versions[i]}`);
   // keyed by the glibc it links against: a bullseye point release rebuilds it
   const libc = specs.find((s) => /^libc6(-arm64-cross)?=/.test(s)).split('=')[1].replace(/[^A-Za-z0-9.+-]/g, '_');
   const root = cachedDir(join(cache, 'toolchains', `${target.name}-bullseye-${libc}`), 'stamp', (out) => {
