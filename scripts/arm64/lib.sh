@@ -63,6 +63,11 @@ arm64_mount() {
     mount --make-rslave "$root/$d"
   done
   cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+  # The host's trust store too: where egress goes through a TLS-inspecting proxy its CA is
+  # trusted on the host only (node in the chroot gets it as NODE_EXTRA_CA_CERTS).
+  if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+    cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/host-ca-certificates.crt"
+  fi
 }
 arm64_umount() {
   local root=$1 d

@@ -8,7 +8,7 @@
 # so that the smoke can `npm install` the release tarballs inside the chroot.
 #
 # The finished tree is cached as .cache/arm64/rootfs-<hash>.tar.gz, keyed by a hash of this
-# script and lib.sh: change either and the next run rebuilds from an empty cache.
+# script (which alone says what goes into the tree): change it and the next run rebuilds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
@@ -24,7 +24,7 @@ NPM_VERSION=10.9.9
 SUITE=bookworm
 MIRROR=http://deb.debian.org/debian
 
-key=$(cat "$here/rootfs.sh" "$here/lib.sh" | sha256sum | cut -c1-16)
+key=$(sha256sum "$here/rootfs.sh" | cut -c1-16)
 tarball=$ARM64_CACHE/rootfs-$SUITE-arm64-$key.tar.gz
 mkdir -p "$ARM64_CACHE"
 
@@ -70,6 +70,11 @@ if [ ! -f "$tarball" ]; then
 fi
 
 arm64_umount "$dir" 2>/dev/null || true
+# Never rm -rf through a bind mount of the host's /proc, /dev or /sys.
+if [ -d "$dir" ] && awk -v d="$(realpath "$dir")/" 'index($2, d) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+  echo "refusing to delete $dir: something is still mounted below it" >&2
+  exit 1
+fi
 rm -rf "$dir"
 mkdir -p "$dir"
 tar -xzf "$tarball" -C "$dir"
