@@ -125,12 +125,16 @@ function packJs(dir, manifest) {
   run('tar', ['-xzf', tgz, '-C', unpacked]);
   const pkgDir = join(unpacked, 'package');
   const base = BINARY_PACKAGES.find((b) => b.dir === dir);
+  const pj = readJson(join(pkgDir, 'package.json'));
   if (base !== undefined) {
-    const pj = readJson(join(pkgDir, 'package.json'));
     // every target, not only the ones built now: one JS tarball fits every platform
     pj.optionalDependencies = Object.fromEntries(Object.keys(TARGETS).map((t) => [`${base.name}-${t}`, version]));
-    writeFileSync(join(pkgDir, 'package.json'), `${JSON.stringify(pj, null, 2)}\n`);
   }
+  // pnpm pack writes the replaced workspace:* entries in no fixed order: sorted, a re-run gives the same bytes
+  for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies']) {
+    if (pj[field] !== undefined) pj[field] = Object.fromEntries(Object.entries(pj[field]).sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+  writeFileSync(join(pkgDir, 'package.json'), `${JSON.stringify(pj, null, 2)}\n`);
   return npmPack(pkgDir);
 }
 
