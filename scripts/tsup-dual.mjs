@@ -1,0 +1,81 @@
+/**
+ * The tsup set-up of every published package (native, core, the plugins): one
+ * CommonJS build holds the code, and each ESM entry only re-exports it.
+ *
+ * Why not two full builds: an app whose one part does `require()` and another
+ * `import` (a CommonJS plugin in an ESM app, a CommonJS test runner ...) would
+ * then hold two copies of each package: two plugin registries, two
+ * WarpdriveError classes (`instanceof` fails across them), contexts of one
+ * copy unknown to the other -- the "dual package hazard". With the ESM entry
+ * a thin `export { ... } from './x.cjs'`, node loads the one CommonJS copy
+ * for both, and there is no state to key on globalThis.
+ *
+ * - cjs: `splitting` (tsup bundles as ESM, then sucrase turns every file
+ *   into CommonJS), so that entries of one package (core and
+ *   core/plugin-kit, plugin-zip and plugin-zip/zlib) share one copy of their
+ *   common modules instead of one each. `import.meta.url` becomes the file
+ *   URL of the output file that holds the code (as in an ESM build), made
+ *   with pathToFileURL so that a path with `#`, `%` or spaces stays exact.
+ * - esm: only the entries are written, each replaced by its re-export, with
+ *   the names esbuild found in the entry (so a name that node's
+ *   cjs-module-lexer did not see in the CommonJS file fails at link time
+ *   instead of being undefined); `default`, which node's ESM view of a
+ *   CommonJS module maps to the whole `module.exports`, is re-exported as
+ *   `module.exports.default`.
+ * - dts: `.d.ts` for the ESM entries, `.d.cts` for the CommonJS ones.
+ * - No top-level await survives: esbuild rejects it in the bundle, and
+ *   scripts/check-dual-format.mjs checks the outputs again.
+ */
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CJS_SHIM = fileURLToPath(new URL('./tsup-dual-cjs-shim.mjs', import.meta.url));
+
+/** tsup plugin: the ESM entries re-export the CommonJS build. */
+const esmReexportsCjs = {
+  name: 'esm-reexports-cjs',
+  renderChunk(_code, info) {
+    if (this.format !== 'esm' || info.type !== 'chunk' || !info.path.endsWith('.js')) return undefined;
+    if (!info.entryPoint) throw new Error(`tsup-dual: unexpected ESM chunk ${info.path} (ESM splitting is off)`);
+    const cjs = `./${basename(info.path, '.js')}.cjs`;
+    const names = (info.exports ?? []).filter((n) => n !== 'default');
+    const lines = [
+      '// ESM entry: re-exports the CommonJS build, so that import and require() share one copy',
+      '// of this package (its state, its classes). See scripts/tsup-dual.mjs in the warpdrive repository.',
+    ];
+    if (names.length > 0) lines.push(`export { ${names.join(', ')} } from ${JSON.stringify(cjs)};`);
+    if (info.exports?.includes('default')) {
+      lines.push(`import cjsModule from ${JSON.stringify(cjs)};`, 'export default cjsModule.default;');
+    }
+    return { code: `${lines.join('\n')}\n` };
+  },
+};
+
+/**
+ * tsup options of a dual package.
+ * @param {import('tsup').Options} options entry and any extra options
+ * @returns {import('tsup').Options}
+ */
+export function dualPackage(options) {
+  return {
+    format: ['cjs', 'esm'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    splitting: true,
+    ...options,
+    plugins: [esmReexportsCjs, ...(options.plugins ?? [])],
+    esbuildOptions(esbuild, context) {
+      if (context.format === 'cjs') {
+        esbuild.define = { ...esbuild.define, 'import.meta.url': 'importMetaUrl' };
+        esbuild.inject = [...(esbuild.inject ?? []), CJS_SHIM];
+      } else {
+        // the ESM build is only read for its entries' export names
+        esbuild.splitting = false;
+        esbuild.sourcemap = false;
+      }
+      options.esbuildOptions?.(esbuild, context);
+    },
+  };
+}
