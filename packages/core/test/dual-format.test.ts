@@ -44,3 +44,14 @@ describe('dual format (ESM and CommonJS) of the built packages', () => {
     }, 600_000);
   }
 });
+
+describe('a TypeScript consumer (module/moduleResolution nodenext, strict)', () => {
+  it('type-checks an .mts importing and a .cts requiring every entry, and both run', () => {
+    const r = spawnSync(process.execPath, [fileURLToPath(new URL('../../../scripts/consumer-typecheck.mjs', import.meta.url))], {
+      cwd: repo, encoding: 'utf8', timeout: 300_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/passed \(consumer\.mts, consumer\.cts\)\nesm ok\ncjs ok\n$/);
+    expect(r.status).toBe(0);
+  }, 300_000);
+});
