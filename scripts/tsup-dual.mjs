@@ -15,7 +15,9 @@
  *   core/plugin-kit, plugin-zip and plugin-zip/zlib) share one copy of their
  *   common modules instead of one each. `import.meta.url` becomes the file
  *   URL of the output file that holds the code (as in an ESM build), made
- *   with pathToFileURL so that a path with `#`, `%` or spaces stays exact.
+ *   with pathToFileURL so that a path with `#`, `%` or spaces stays exact;
+ *   `import.meta.dirname`/`filename` its `__dirname`/`__filename`; any other
+ *   `import.meta` use fails the build.
  * - esm: only the entries are written, each replaced by its re-export, with
  *   the names esbuild found in the entry (so a name that node's
  *   cjs-module-lexer did not see in the CommonJS file fails at link time
@@ -51,6 +53,17 @@ const esmReexportsCjs = {
   },
 };
 
+/** tsup plugin: an `import.meta` left in CommonJS output (a SyntaxError at load) fails the build. */
+const noImportMetaInCjs = {
+  name: 'no-import-meta-in-cjs',
+  renderChunk(code, info) {
+    if (this.format === 'cjs' && info.type === 'chunk' && /\bimport\.meta\b/.test(code)) {
+      throw new Error(`tsup-dual: ${info.path} still uses import.meta (only .url, .dirname and .filename are shimmed for CommonJS)`);
+    }
+    return undefined;
+  },
+};
+
 /**
  * tsup options of a dual package.
  * @param {import('tsup').Options} options entry and any extra options
@@ -65,10 +78,15 @@ export function dualPackage(options) {
     target: 'node20',
     splitting: true,
     ...options,
-    plugins: [esmReexportsCjs, ...(options.plugins ?? [])],
+    plugins: [esmReexportsCjs, noImportMetaInCjs, ...(options.plugins ?? [])],
     esbuildOptions(esbuild, context) {
       if (context.format === 'cjs') {
-        esbuild.define = { ...esbuild.define, 'import.meta.url': 'importMetaUrl' };
+        esbuild.define = {
+          ...esbuild.define,
+          'import.meta.url': 'importMetaUrl',
+          'import.meta.dirname': '__dirname',
+          'import.meta.filename': '__filename',
+        };
         esbuild.inject = [...(esbuild.inject ?? []), CJS_SHIM];
       } else {
         // the ESM build is only read for its entries' export names
