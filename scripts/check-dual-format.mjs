@@ -21,6 +21,7 @@
  *     (identity), so there is one registry, one addon, one WarpdriveError;
  *     on a node that can require() ESM (20.19+, 22.12+), require() of the ESM
  *     entry file too (no top-level await: ERR_REQUIRE_ASYNC_MODULE otherwise);
+ *     and `import` of the .cjs file itself sees every name (cjs-module-lexer);
  *  3. an ESM app with a CommonJS plugin module: the CJS side's plugin
  *     instance works in a context the ESM side opened, and errors thrown on
  *     either side are `instanceof WarpdriveError` on the other.
@@ -157,7 +158,7 @@ process.stdout.write(JSON.stringify({ shape: shape(m), result }));
 // One process, both ways: identity of every export.
 const MIXED_MJS = String.raw`
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 const entries = JSON.parse(process.argv[2]);
 const out = [];
@@ -167,6 +168,9 @@ for (const entry of entries) {
   const names = Object.keys(esm);
   const differ = names.filter((k) => (k === 'default' ? esm.default !== cjs.default : esm[k] !== cjs[k]));
   const missing = Object.keys(cjs).filter((k) => !(k in esm));
+  // node's own ESM view of the .cjs file (cjs-module-lexer): every name too
+  const direct = await import(pathToFileURL(require.resolve(entry)).href);
+  const unseen = Object.keys(cjs).filter((k) => !(k in direct));
   let requireEsm = 'n/a (this node cannot require() ESM)';
   if (process.features.require_module) {
     const file = fileURLToPath(import.meta.resolve(entry));
@@ -174,7 +178,7 @@ for (const entry of entries) {
     const bad = names.filter((k) => ns[k] !== esm[k]);
     requireEsm = bad.length === 0 ? 'same objects' : 'differs: ' + bad.join(',');
   }
-  out.push({ entry, names: names.length, differ, missing, requireEsm });
+  out.push({ entry, names: names.length, differ, missing, unseen, requireEsm });
 }
 process.stdout.write(JSON.stringify(out));
 `;
@@ -283,6 +287,7 @@ export function checkWith(node, project, log = console.log) {
     for (const r of run(node, project, ['mixed.mjs', JSON.stringify(ENTRIES)])) {
       check(`${r.entry}: import and require() give the same objects (${r.names} exports); require(esm): ${r.requireEsm}`,
         r.differ.length === 0 && r.missing.length === 0 && !r.requireEsm.startsWith('differs'), JSON.stringify(r));
+      check(`${r.entry}: node's cjs-module-lexer sees every export of the .cjs file`, r.unseen.length === 0, JSON.stringify(r.unseen));
     }
   });
   attempt('ESM app with a CommonJS plugin', () => {

