@@ -24,7 +24,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkTarball } from './check-pack.mjs';
@@ -124,6 +124,7 @@ function packJs(dir, manifest) {
   mkdirSync(unpacked, { recursive: true });
   run('tar', ['-xzf', tgz, '-C', unpacked]);
   const pkgDir = join(unpacked, 'package');
+  relativizeSourceMaps(pkgDir, join(repo, dir));
   const base = BINARY_PACKAGES.find((b) => b.dir === dir);
   const pj = readJson(join(pkgDir, 'package.json'));
   if (base !== undefined) {
@@ -136,6 +137,25 @@ function packJs(dir, manifest) {
   }
   writeFileSync(join(pkgDir, 'package.json'), `${JSON.stringify(pj, null, 2)}\n`);
   return npmPack(pkgDir);
+}
+
+/**
+ * Source maps whose `sources` or `file` hold an absolute path of the build machine (tsup's CommonJS pass names
+ * its intermediate output file so) get it relative to the map, as every other entry is: a tarball
+ * must not carry the builder's paths, and the map stays valid.
+ */
+function relativizeSourceMaps(pkgDir, workspaceDir) {
+  const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+  for (const file of walk(pkgDir).filter((f) => f.endsWith('.map'))) {
+    const map = readJson(file);
+    const sources = Array.isArray(map.sources) ? map.sources : [];
+    if (!sources.some((src) => isAbsolute(src)) && !(typeof map.file === 'string' && isAbsolute(map.file))) continue;
+    const builtDir = dirname(join(workspaceDir, relative(pkgDir, file)));
+    const rel = (p) => (typeof p === 'string' && isAbsolute(p) ? relative(builtDir, p) : p);
+    map.sources = sources.map(rel);
+    if (map.file !== undefined) map.file = rel(map.file);
+    writeFileSync(file, JSON.stringify(map));
+  }
 }
 
 /** `npm pack` a directory into `out`; returns the tarball's path. */
