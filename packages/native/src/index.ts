@@ -24,7 +24,7 @@ export type {
   UacceQueueOptions,
 } from './binding.js';
 export {
-  BUILD_FROM_SOURCE, PREBUILT_TARGETS, NativeUnavailableError, currentHost, isNativeUnavailable, locateBinary, targetOf,
+  BUILD_FROM_SOURCE, PREBUILT_TARGETS, NativeUnavailableError, currentHost, hostOf, isNativeUnavailable, locateBinary, targetOf,
   type HostInfo, type Libc, type LocateOptions, type Located, type NativeUnavailableDetails, type UnavailableReason,
 } from './locate.js';
 

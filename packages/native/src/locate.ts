@@ -52,9 +52,19 @@ let cached: HostInfo | undefined;
 
 function readHost(): HostInfo {
   const { platform, arch } = process;
+  return hostOf(platform, arch, platform === 'linux' ? () => process.report?.getReport() : () => undefined);
+}
+
+/**
+ * The {@link HostInfo} of a platform, arch and diagnostic report (injected in tests).
+ * @param platform - `process.platform`
+ * @param arch - `process.arch`
+ * @param report - returns `process.report.getReport()` (only called on Linux)
+ */
+export function hostOf(platform: string, arch: string, report: () => unknown): HostInfo {
   if (platform !== 'linux') return { platform, arch, libc: null };
-  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
-  return { platform, arch, libc: header?.glibcVersionRuntime ? 'glibc' : 'musl' };
+  const header = (report() as { header?: { glibcVersionRuntime?: unknown } } | undefined)?.header;
+  return { platform, arch, libc: typeof header?.glibcVersionRuntime === 'string' ? 'glibc' : 'musl' };
 }
 
 /**

@@ -5,10 +5,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  BUILD_FROM_SOURCE, PREBUILT_TARGETS, currentHost, isNativeUnavailable, locateBinary, targetOf,
+  BUILD_FROM_SOURCE, PREBUILT_TARGETS, currentHost, hostOf, isNativeUnavailable, locateBinary, targetOf,
   type HostInfo, type LocateOptions, type NativeUnavailableError,
 } from '../src/locate.js';
 
@@ -34,6 +35,13 @@ describe('target names', () => {
     expect(targetOf({ platform: 'linux', arch: 'arm64', libc: 'musl' })).toBe('linux-arm64-musl');
     expect(targetOf({ platform: 'darwin', arch: 'arm64', libc: null })).toBe('darwin-arm64');
     expect(PREBUILT_TARGETS).toEqual(['linux-x64-gnu', 'linux-arm64-gnu']);
+  });
+
+  it('musl is told from glibc by the report header (glibcVersionRuntime), and the report is read only on Linux', () => {
+    expect(hostOf('linux', 'x64', () => ({ header: { glibcVersionRuntime: '2.36' } }))).toEqual(X64);
+    expect(hostOf('linux', 'arm64', () => ({ header: {} }))).toEqual({ platform: 'linux', arch: 'arm64', libc: 'musl' });
+    expect(hostOf('linux', 'x64', () => undefined).libc).toBe('musl');
+    expect(hostOf('darwin', 'arm64', () => { throw new Error('read'); })).toEqual({ platform: 'darwin', arch: 'arm64', libc: null });
   });
 
   it('this host is detected as glibc Linux (the CI machine)', () => {
@@ -127,5 +135,34 @@ describe('the typed error', () => {
   it('an unsupported platform still uses a local source build', () => {
     const host = { platform: 'linux', arch: 'x64', libc: 'musl' } as const;
     expect(locateBinary({ ...base, host, exists: () => true })).toEqual({ path: '/nowhere/build/zip-engine.so', source: 'local' });
+  });
+});
+
+describe('the addon loader (dist/index.js in a child process)', () => {
+  const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+  function importWith(env: Record<string, string>): { code?: string; name?: string; reason?: string; message?: string; path?: string } {
+    const script = `import(${JSON.stringify(pathToFileURL(dist).href)}).then((m) => console.log(JSON.stringify({ path: m.native.path })),
+      (e) => console.log(JSON.stringify({ code: e.code, name: e.name, reason: e.details?.reason, message: e.message })))`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout.trim()) as { code?: string };
+  }
+
+  it('loads the local build', () => {
+    expect(importWith({}).path).toBe(fileURLToPath(new URL('../build/Release/warpdrive_native.node', import.meta.url)));
+  });
+
+  it('a file that is not an addon is ERR_NATIVE_UNAVAILABLE (load-failed), not a crash', () => {
+    const root = mkdtempSync(join(tmpdir(), 'wd-locate-'));
+    cleanup.push(root);
+    writeFileSync(join(root, 'broken.node'), 'not an ELF file');
+    const r = importWith({ WARPDRIVE_NATIVE_PATH: join(root, 'broken.node') });
+    expect(r).toMatchObject({ code: 'ERR_NATIVE_UNAVAILABLE', name: 'NativeUnavailableError', reason: 'load-failed' });
+    expect(r.message).toContain('Building from source');
+  });
+
+  it('a missing WARPDRIVE_NATIVE_PATH is ERR_NATIVE_UNAVAILABLE (bad-override)', () => {
+    expect(importWith({ WARPDRIVE_NATIVE_PATH: '/nonexistent/warpdrive_native.node' }))
+      .toMatchObject({ code: 'ERR_NATIVE_UNAVAILABLE', reason: 'bad-override' });
   });
 });
