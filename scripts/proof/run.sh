@@ -52,7 +52,7 @@ NPM_VERSION=11.21.3
 PNPM_VERSION=10.34.9
 # The installed facade may be at most this much slower than the workspace build.
 MAX_SLOWDOWN=0.10
-BENCH_RUNS=5
+BENCH_RUNS=7
 
 cache=${WARPDRIVE_PROOF_CACHE:-$repo/.cache/proof}
 work=$cache/run-$arch
@@ -111,8 +111,8 @@ unmount_all() {
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || echo "proof: could not unmount $m" >&2
   done
 }
-trap unmount_all EXIT
-trap 'unmount_all; exit 130' INT TERM
+trap 'stop_registry; unmount_all' EXIT
+trap 'stop_registry; unmount_all; exit 130' INT TERM
 
 mount_all() {
   mount -t proc proc "$R/proc" &&
@@ -209,25 +209,53 @@ check_bare() {
   return $bad
 }
 
+# The tarballs (and stand-ins for foreign targets the set lacks, see
+# fixtures/make-consumer.mjs) served by fixtures/registry.mjs on 127.0.0.1,
+# so npm and pnpm install @warpdrive/* by name as from the public registry.
+registry_pid=""
+start_registry() {
+  rm -rf "$R/tarballs" "$R/srv/standins" && mkdir -p "$R/tarballs" "$R/srv" || return 1
+  cp "$tarballs"/warpdrive-*.tgz "$R/tarballs/" && cp "$here/fixtures/registry.mjs" "$here/fixtures/make-consumer.mjs" "$R/srv/" || return 1
+  inroot /srv node make-consumer.mjs --standins /srv/standins --tarballs /tarballs --target "$target" || return 1
+  inroot /srv node registry.mjs /tarballs /srv/standins >"$work/registry.out" 2>&1 &
+  registry_pid=$!
+  local i
+  for i in $(seq 1 100); do
+    registry_port=$(sed -n 's/^registry \([0-9]*\) .*/\1/p' "$work/registry.out")
+    [ -n "$registry_port" ] && break
+    kill -0 "$registry_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$registry_port" ] || { cat "$work/registry.out"; return 1; }
+  echo "  $(cat "$work/registry.out")"
+}
+stop_registry() {
+  [ -n "$registry_pid" ] || return 0
+  curl -s --max-time 3 -o /dev/null "http://127.0.0.1:$registry_port/-/quit" 2>/dev/null
+  local i
+  for i in $(seq 1 30); do kill -0 "$registry_pid" 2>/dev/null || break; sleep 0.1; done
+  kill "$registry_pid" 2>/dev/null
+  wait "$registry_pid" 2>/dev/null
+  registry_pid=""
+}
+
 # A fresh project per package manager, outside any workspace.
-prepare_app() {
-  local pm=$1 app=/home/app/$pm
-  rm -rf "$R/tarballs" && mkdir -p "$R/tarballs" && cp "$tarballs"/warpdrive-*.tgz "$R/tarballs/" || return 1
+install_app() {
+  local pm=$1 app=/home/app/$pm specs
   rm -rf "$R$app" && mkdir -p "$R$app" || return 1
   cp "$here"/fixtures/*.mjs "$here"/fixtures/*.cjs "$here"/fixtures/ts/* "$R$app/" || return 1
   # the README's quickstart, as it is in the repository
   cp "$repo/examples/quickstart/main.mjs" "$R$app/quickstart.mjs" || return 1
-  inroot "$app" node make-consumer.mjs --pm "$pm" --tarballs /tarballs --target "$target" --dir "$app" --node-major "$MAIN_MAJOR"
-}
-
-install_app() {
-  local pm=$1 app=/home/app/$pm
-  prepare_app "$pm" || return 1
+  specs=$(inroot "$app" node make-consumer.mjs --dir "$app" --registry "$registry_port" --tarballs /tarballs --target "$target" --node-major "$MAIN_MAJOR") || return 1
   if [ "$pm" = npm ]; then
-    inroot "$app" timeout 900 npm install --no-audit --no-fund || return 1
+    echo "  npm install $specs"
+    # shellcheck disable=SC2086 # the specs are words
+    inroot "$app" timeout 900 npm install --no-audit --no-fund $specs || return 1
   else
     # default settings: no onlyBuiltDependencies, no approve-builds
-    inroot "$app" timeout 900 pnpm install >"$work/pnpm-install.out" 2>&1
+    echo "  pnpm add $specs"
+    # shellcheck disable=SC2086
+    inroot "$app" timeout 900 pnpm add $specs >"$work/pnpm-install.out" 2>&1
     local rc=$?
     cat "$work/pnpm-install.out"
     [ $rc -eq 0 ] || return $rc
@@ -317,8 +345,9 @@ step prereqs "the release tarballs for $target are in ${tarballs#"$repo"/}" -- c
 step rootfs "bare Debian bookworm rootfs (debootstrap minbase + ca-certificates, curl), chroot mounts" -- make_rootfs
 step tools "node 20/22/24, npm $NPM_VERSION, pnpm $PNPM_VERSION from the npm registry in /opt" --needs rootfs -- install_tools
 step bare "no compiler, make, cmake, python or -dev package in the rootfs" --needs tools -- check_bare
+step registry "local registry for the @warpdrive tarballs on 127.0.0.1" --needs prereqs tools -- start_registry
 for pm in npm pnpm; do
-  step "$pm-install" "$pm: fresh project /home/app/$pm installs the tarballs" --needs prereqs tools -- install_app "$pm"
+  step "$pm-install" "$pm: fresh project /home/app/$pm installs @warpdrive/* by name" --needs registry -- install_app "$pm"
   step "$pm-select" "$pm: binary packages picked by os/cpu/libc ($target in, other targets out)" --needs "$pm-install" -- \
     inroot "/home/app/$pm" node check-install.mjs --selection
   step "$pm-identical" "$pm: installed binaries byte-identical to the tarballs (sha256)" --needs "$pm-install" -- \
@@ -338,6 +367,7 @@ for m in 20 22 24; do
   step "load-$m" "node ${NODE[$m]}: every entry point loads (import, require), native from the binary packages" --needs npm-install -- \
     inroot /home/app/npm "/opt/node-$m/bin/node" load-check.mjs
 done
+stop_registry
 step throughput "gzip level 1 on the bench corpus: installed within $(awk -v s="$MAX_SLOWDOWN" 'BEGIN { print s * 100 }')% of the workspace build" --needs npm-install -- check_throughput
 
 unmount_all
