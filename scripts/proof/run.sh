@@ -6,8 +6,10 @@
 # bookworm root file system made by debootstrap (scripts/proof/rootfs.sh: no
 # compiler, no -dev package, no cmake, no python), with Node, npm and pnpm 10
 # taken from the npm registry's packages, a fresh project outside the
-# workspace installs the tarballs with npm, and another with pnpm 10 at its
-# default settings (which refuse dependency build scripts), and runs: the
+# workspace installs @warpdrive/* by name with npm, and another with pnpm 10
+# at its default settings (which refuse dependency build scripts), from a
+# loopback registry serving the tarballs (fixtures/registry.mjs; README.md
+# says why not overrides), and runs: the
 # quickstart, a CommonJS script on the node:zlib facade, a TypeScript consumer
 # (nodenext, strict; one .mts, one .cts), and a Fastify app whose
 # @fastify/compress compresses through the facade, fetched by curl
@@ -289,17 +291,17 @@ run_fastify() {
   local path enc
   for path in small.json data.json stream.txt; do
     for enc in gzip deflate ""; do
-      local hdr=$R/tmp/h.$$ body=$R/tmp/b.$$
+      local hdr=$R/tmp/h.$$ body=$R/tmp/b.$$ label=""
       if [ -n "$enc" ]; then
         inroot "$app" curl -sS --max-time 20 --compressed -H "Accept-Encoding: $enc" -D /tmp/h.$$ -o /tmp/b.$$ "http://127.0.0.1:$port/$path"
       else # curl's own Accept-Encoding (every coding it decodes)
-        enc=gzip
+        enc=gzip label="(curl's own Accept-Encoding)"
         inroot "$app" curl -sS --max-time 20 --compressed -D /tmp/h.$$ -o /tmp/b.$$ "http://127.0.0.1:$port/$path"
       fi
       local got
       got=$(tr -d '\r' <"$hdr" | sed -n 's/^[Cc]ontent-[Ee]ncoding: *//p')
       if [ "$got" = "$enc" ] && cmp -s "$body" "$R$app/payloads/$path"; then
-        echo "  curl --compressed /$path: content-encoding $got, body identical ($(stat -c %s "$body") bytes)"
+        echo "  curl --compressed /$path ${label:-$enc}: content-encoding $got, body identical ($(stat -c %s "$body") bytes)"
       else
         echo "  not ok: curl /$path $enc: content-encoding '$got', body $(cmp -s "$body" "$R$app/payloads/$path" && echo same || echo differs)"
         bad=1
