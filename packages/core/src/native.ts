@@ -5,11 +5,12 @@
  */
 import type { NativeBinding } from '@warpdrive/native';
 import { WarpdriveError } from './errors.js';
+import { requireNative } from './native-module.js';
 
 let binding: NativeBinding | undefined;
 let loadError: unknown;
 try {
-  binding = (await import('@warpdrive/native')).native;
+  binding = requireNative().native;
 } catch (err) {
   loadError = err;
 }
