@@ -272,7 +272,17 @@ run_typescript() {
   local app=/home/app/$1
   inroot "$app" node_modules/.bin/tsc -p tsconfig.json || return 1
   echo "  tsc -p tsconfig.json: no errors (typescript $(inroot "$app" node_modules/.bin/tsc --version))"
-  inroot "$app" node dist/consumer.mjs | sed 's/^/  /' && inroot "$app" node dist/consumer.cjs | sed 's/^/  /'
+  inroot "$app" node dist/consumer.mjs | sed 's/^/  /'
+  [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+  inroot "$app" node dist/consumer.cjs | sed 's/^/  /'
+  [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+  # The workspace's own consumer template (every entry; stricter compiler
+  # options), in a sub-folder: node and tsc find the project's node_modules
+  # by walking up, and the project's package.json stays as installed.
+  rm -rf "$R/srv/wd" && mkdir -p "$R/srv/wd/scripts" &&
+    cp -r "$repo/scripts/consumer-typecheck.mjs" "$repo/scripts/check-dual-format.mjs" "$repo/scripts/consumer-typecheck" "$R/srv/wd/scripts/" || return 1
+  mkdir -p "$R$app/typecheck" || return 1
+  inroot "$app" node /srv/wd/scripts/consumer-typecheck.mjs --project "$app/typecheck" --tsc "$app/node_modules/typescript/bin/tsc" 2>&1 | sed 's/^/  /'
   [ "${PIPESTATUS[0]}" -eq 0 ]
 }
 
@@ -360,7 +370,7 @@ for pm in npm pnpm; do
     inroot "/home/app/$pm" node quickstart.mjs
   step "$pm-cjs" "$pm: CommonJS require('@warpdrive/plugin-zip/zlib'): one-shot and stream round trips" --needs "$pm-install" -- \
     inroot "/home/app/$pm" node zlib-facade.cjs
-  step "$pm-ts" "$pm: TypeScript consumer type-checks (nodenext, strict; .mts and .cts) and runs" --needs "$pm-install" -- run_typescript "$pm"
+  step "$pm-ts" "$pm: TypeScript consumers type-check (nodenext, strict; .mts and .cts) and run" --needs "$pm-install" -- run_typescript "$pm"
   step "$pm-fastify" "$pm: Fastify + @fastify/compress on the facade, curl --compressed and fetch" --needs "$pm-install" -- run_fastify "$pm"
 done
 step pnpm-load "pnpm: every entry point loads (import, require), native from the binary packages" --needs pnpm-install -- \
