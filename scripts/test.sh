@@ -17,6 +17,7 @@ stage() {
 stage "abi: header compiles as C and C++, layout matches" bash driver/test/abi/run.sh
 stage "typecheck" pnpm -r --reporter=append-only run typecheck
 stage "vitest on node $(node --version)" pnpm -r --workspace-concurrency=1 --reporter=append-only run test
+stage "release: pack the workspace build, check the tarballs, npm install them" node scripts/release/test-release.mjs
 stage "sanitizers: ASan+UBSan, hostile-argument suite and engine tests" bash scripts/sanitizers.sh
 for major in ${WARPDRIVE_NODE_MATRIX-22 24}; do
   stage "vitest on node $major" bash scripts/node-matrix.sh "$major"
