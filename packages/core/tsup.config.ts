@@ -1,10 +1,5 @@
 import { defineConfig } from 'tsup';
+import { dualPackage } from '../../scripts/tsup-dual.mjs';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'plugin-kit': 'src/kit/index.ts' },
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+// CommonJS build + ESM re-exports of it, .d.ts and .d.cts: see scripts/tsup-dual.mjs.
+export default defineConfig(dualPackage({ entry: { index: 'src/index.ts', 'plugin-kit': 'src/kit/index.ts' } }));

@@ -1,10 +1,6 @@
 import { defineConfig } from 'tsup';
+import { dualPackage } from '../../scripts/tsup-dual.mjs';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+// CommonJS build + ESM re-exports of it, .d.ts and .d.cts: see scripts/tsup-dual.mjs.
+// locate: the binary lookup without loading the addon (the plugins find their engines with it).
+export default defineConfig(dualPackage({ entry: ['src/index.ts', 'src/locate.ts'] }));

@@ -1,10 +1,5 @@
 import { defineConfig } from 'tsup';
+import { dualPackage } from '../../scripts/tsup-dual.mjs';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/zlib/index.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+// CommonJS build + ESM re-exports of it, .d.ts and .d.cts: see scripts/tsup-dual.mjs.
+export default defineConfig(dualPackage({ entry: ['src/index.ts', 'src/zlib/index.ts'] }));

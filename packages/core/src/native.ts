@@ -5,11 +5,12 @@
  */
 import type { NativeBinding } from '@warpdrive/native';
 import { WarpdriveError } from './errors.js';
+import { requireNative } from './native-module.js';
 
 let binding: NativeBinding | undefined;
 let loadError: unknown;
 try {
-  binding = (await import('@warpdrive/native')).native;
+  binding = requireNative().native;
 } catch (err) {
   loadError = err;
 }
@@ -20,10 +21,13 @@ try {
  */
 export function getNative(): NativeBinding {
   if (binding === undefined) {
+    // the addon's loader throws a plain Error with our code and details (it cannot import core)
+    const located = (loadError as { code?: unknown }).code === 'ERR_NATIVE_UNAVAILABLE'
+      ? (loadError as Error & { details?: Record<string, unknown> }) : undefined;
     throw new WarpdriveError(
       'ERR_NATIVE_UNAVAILABLE',
-      'the @warpdrive/native addon could not be loaded (build it with `pnpm --filter @warpdrive/native build`)',
-      { cause: loadError },
+      located?.message ?? `the @warpdrive/native addon could not be loaded: ${(loadError as Error)?.message ?? String(loadError)}`,
+      located?.details === undefined ? { cause: loadError } : { cause: loadError, details: located.details },
     );
   }
   return binding;

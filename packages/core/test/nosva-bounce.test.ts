@@ -8,7 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('@warpdrive/native', () => import('./helpers/mock-native.js'));
+vi.mock('../src/native-module.js', () => import('./helpers/mock-native-module.js'));
 
 const { createContext, coreOps, definePlugin, WD_OP_COPY } = await import('../src/index.js');
 const { mockState } = await import('./helpers/mock-native.js');

@@ -5,7 +5,7 @@
  */
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 
-vi.mock('@warpdrive/native', () => import('./helpers/mock-native.js'));
+vi.mock('../src/native-module.js', () => import('./helpers/mock-native-module.js'));
 const { createContext, coreOps, definePlugin } = await import('../src/index.js');
 
 const hello = () =>

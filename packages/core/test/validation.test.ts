@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-vi.mock('@warpdrive/native', () => import('./helpers/mock-native.js'));
+vi.mock('../src/native-module.js', () => import('./helpers/mock-native-module.js'));
 const { createContext, coreOps, BufferPool, addressOf } = await import('../src/index.js');
 
 function rejectsWith(p: Promise<unknown> | (() => unknown), code: string, message: string | RegExp) {

@@ -2,8 +2,8 @@
  * The plugin factory: `createContext({ plugins: [crypto()] })` adds
  * encrypt/decrypt/digest/hmac, their *Sync forms and sessions to a context.
  */
-import { fileURLToPath } from 'node:url';
 import { definePlugin, type Cqe, type Plugin, type PluginHost } from '@warpdrive/core';
+import { ENGINE_PATH, engineLibrary } from './engine-path.js';
 import { OP } from './abi.js';
 import { ALGORITHMS } from './algorithms.js';
 import { cipherInfo, cipherKey, hashInfo, hmacKey, options as opts, padding as paddingArg } from './args.js';
@@ -198,10 +198,8 @@ function methods(ctx: PluginHost, inlineMax: number): CryptoMethods {
   };
 }
 
-/** Path of the engine shared library built by scripts/build-engine.mjs (with WARPDRIVE_NATIVE_BUILD=asan, its `--sanitize` build). */
-export const ENGINE_LIBRARY = fileURLToPath(
-  new URL(`../${process.env.WARPDRIVE_NATIVE_BUILD === 'asan' ? 'build-asan' : 'build'}/crypto-engine.so`, import.meta.url),
-);
+/** Path of the engine library: the local build, else the platform package (see ./engine-path.ts). */
+export const ENGINE_LIBRARY: string = ENGINE_PATH;
 
 /** Options of the {@link crypto} factory. */
 export interface CryptoPluginOptions {
@@ -240,7 +238,7 @@ export function crypto(options: CryptoPluginOptions = {}): Plugin<CryptoMethods>
       [OPS.sessionBatch]: { opcode: OP.SESSION_BATCH, api: { wd_soft_v1: batchCodec(OP.SESSION_BATCH) } },
       [OPS.digestBatch]: { opcode: OP.DIGEST_BATCH, api: { wd_soft_v1: batchCodec(OP.DIGEST_BATCH) } },
     },
-    softEngines: [{ library: ENGINE_LIBRARY, symbol: 'crypto_engine_get' }],
+    softEngines: [{ library: engineLibrary(), symbol: 'crypto_engine_get' }],
     // A kernel device has no inline path: there every request is queued.
     extend: (ctx) => methods(ctx, hasInlinePath(ctx) ? inlineMax : -1),
   });

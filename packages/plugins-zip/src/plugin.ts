@@ -2,8 +2,8 @@
  * The plugin factory: operations, the engine, and the methods merged onto
  * the context.
  */
-import { fileURLToPath } from 'node:url';
 import { WD_SOFT_API_V1, definePlugin, type Plugin, type PluginHost } from '@warpdrive/core';
+import { ENGINE_PATH, engineLibrary } from './engine-path.js';
 import { integerOption, ownOptions } from '@warpdrive/core/plugin-kit';
 import {
   compressCodec, decompressCodec, infoCodec, streamDeflateCodec, streamEndCodec, streamInflateCodec, streamInitCodec,
@@ -31,10 +31,8 @@ export interface ZipPluginOptions {
   readonly inlineBelow?: number;
 }
 
-/** Path of the engine library built by `pnpm build` (scripts/build-engine.mjs; with WARPDRIVE_NATIVE_BUILD=asan, its `--sanitize` build). */
-export const ENGINE_LIBRARY = fileURLToPath(
-  new URL(`../${process.env.WARPDRIVE_NATIVE_BUILD === 'asan' ? 'build-asan' : 'build'}/zip-engine.so`, import.meta.url),
-);
+/** Path of the engine library: the local build, else the platform package (see ./engine-path.ts). */
+export const ENGINE_LIBRARY: string = ENGINE_PATH;
 
 function methods(host: PluginHost, inlineBelow: number): ZipMethods & NodeStreams {
   const pool = new OutputPool();
@@ -77,7 +75,7 @@ export default function zip(options?: ZipPluginOptions): Plugin<ZipMethods> {
       [OP.streamEnd]: { opcode: ZIP_OP.STREAM_END, api: api(streamEndCodec) },
       [OP.info]: { opcode: ZIP_OP.INFO, api: api(infoCodec) },
     },
-    softEngines: [{ library: ENGINE_LIBRARY, symbol: 'zip_engine_get' }],
+    softEngines: [{ library: engineLibrary(), symbol: 'zip_engine_get' }],
     extend: (ctx) => methods(ctx, inlineBelow),
   });
 }
