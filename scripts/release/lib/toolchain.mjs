@@ -54,6 +54,7 @@ export function bullseyeToolchain(repo, target, log = (m) => console.log(m)) {
     log(`toolchain: bullseye gcc 10 + glibc ${libc} for ${target.name}`);
     const debs = apt.download(specs, join(out, 'debs'));
     for (const deb of debs) extractDeb(deb, out);
+    rmSync(join(out, 'debs'), { recursive: true, force: true });
     relativeLinks(out);
     writeFileSync(join(out, 'stamp'), `${specs.join('\n')}\n`);
   });
