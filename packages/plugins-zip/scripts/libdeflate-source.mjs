@@ -19,7 +19,10 @@ import { join } from 'node:path';
 
 /** Upstream version of the installed libdeflate-dev, e.g. "1.14". */
 function installedVersion() {
-  const full = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'libdeflate-dev'], { encoding: 'utf8' }).trim();
+  // The native architecture's package: with a foreign one installed too
+  // (multiarch, e.g. libdeflate-dev:arm64), a bare name matches both.
+  const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
+  const full = execFileSync('dpkg-query', ['-W', '-f=${Version}', `libdeflate-dev:${arch}`], { encoding: 'utf8' }).trim();
   return { full, upstream: full.replace(/^\d+:/, '').replace(/-[^-]*$/, '') };
 }
 
