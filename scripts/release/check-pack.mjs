@@ -69,7 +69,7 @@ export function checkTarball(tgz, { forbidden = ['/work/', '/root/', '/home/'], 
       if (devBinaries && /\.(node|so)$/.test(f)) warnings.push(msg);
       else errors.push(msg);
     }
-    const dry = spawnSync('npm', ['publish', '--dry-run', '--json', resolve(tgz)], { encoding: 'utf8', cwd: dir });
+    const dry = spawnSync('npm', ['publish', '--dry-run', '--json', resolve(tgz)], { encoding: 'utf8', cwd: dir, env: npmEnv() });
     if (dry.status !== 0) errors.push(`npm publish --dry-run failed: ${dry.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     for (const line of dry.stderr.split('\n')) {
       // being logged out is the point of a dry run on a build machine; every other warning is a finding
@@ -79,6 +79,16 @@ export function checkTarball(tgz, { forbidden = ['/work/', '/root/', '/home/'], 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The environment without the npm_config_* settings a parent package manager
+ * exports (under `pnpm release:pack`, pnpm's own keys such as
+ * `verify-deps-before-run`, which npm reports as unknown): npm is asked about
+ * the tarball, not about the shell it was started from.
+ */
+function npmEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
 }
 
 function walk(dir) {
