@@ -10,14 +10,15 @@
 // symbol version it requires is at most GLIBC_BASELINE; `strings` finds no
 // build path (/work, /root, /tmp, .cache, the repository, the home
 // directory); and the dynamic symbols it defines are exactly its entry
-// points (EXPORTS). Exits 1, listing every failure, if anything is off.
+// points (EXPORTS), and every undefined symbol is glibc's or one the node
+// process provides (HOST_SYMBOLS). Exits 1, listing every failure, if anything is off.
 // Uses binutils' readelf/strings, which read any architecture's ELF.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALLOWED_NEEDED, EXPORTS, FILES, GLIBC_BASELINE, TARGETS, compareVersions, flagArg } from './lib/targets.mjs';
+import { ALLOWED_NEEDED, EXPORTS, FILES, GLIBC_BASELINE, HOST_SYMBOLS, TARGETS, TOOLCHAIN_WEAK_SYMBOLS, compareVersions, flagArg } from './lib/targets.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const readelf = (args, file) => execFileSync('readelf', ['-W', ...args, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -35,10 +36,15 @@ export function inspect(file) {
     .map((l) => l.trim().split(/\s+/))
     .filter((f) => f.length >= 8 && /^\d+:$/.test(f[0]) && f[6] !== 'UND' && (f[4] === 'GLOBAL' || f[4] === 'WEAK'))
     .map((f) => f[7].replace(/@.*$/, ''));
+  // undefined and unversioned: not glibc's, so the loading process must have it
+  const unresolved = readelf(['--dyn-syms'], file).split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 8 && /^\d+:$/.test(f[0]) && f[6] === 'UND' && f[7] !== '' && !f[7].includes('@'))
+    .map((f) => f[7]);
   const forbidden = ['/work', '/root', '/tmp', '.cache', repo, homedir()];
   const strings = execFileSync('strings', ['-a', file], { encoding: 'utf8', maxBuffer: 256 << 20 }).split('\n');
   const paths = strings.filter((s) => forbidden.some((f) => s.includes(f)));
-  return { machine, needed, glibcMax: glibc.at(-1), otherVersions: others, exported, paths };
+  return { machine, needed, glibcMax: glibc.at(-1), otherVersions: others, exported, unresolved, paths };
 }
 
 /** { ok, text, results } for DIR (a DIR/<target> of release binaries). */
@@ -66,6 +72,8 @@ export function checkBinaries(dir, targetName = basename(dir)) {
     const want = [...EXPORTS[file]].sort();
     const got = [...new Set(r.exported)].sort();
     if (want.join() !== got.join()) fail(`exports ${got.join(', ') || 'nothing'}, expected ${want.join(', ')}`);
+    const stray = r.unresolved.filter((n) => ![...HOST_SYMBOLS[file], ...TOOLCHAIN_WEAK_SYMBOLS].some((re) => re.test(n)));
+    if (stray.length) fail(`leaves ${stray.join(', ')} undefined (neither glibc nor the node process provides it)`);
     if (r.paths.length) fail(`build paths baked in: ${r.paths.slice(0, 5).map((s) => JSON.stringify(s)).join(', ')}${r.paths.length > 5 ? ` (+${r.paths.length - 5})` : ''}`);
   }
   lines.push(...failures.map((f) => `  FAIL ${f}`));

@@ -62,10 +62,12 @@ export function buildDeps(repo, target, log = (m) => console.log(m)) {
   // --- libdeflate (addon CRC32) -----------------------------------------------
   const deflateTree = libdeflateSource(join(repo, '.cache'), log);
   if (deflateTree === undefined) throw new Error('libdeflate: Debian source could not be fetched (see above)');
-  const libdeflate = cachedDir(join(depsDir, basename(deflateTree)), 'lib/libdeflate.a', (out) => {
+  // '-cpu': archives made before the target's CPU-feature files were in are not reused
+  const libdeflate = cachedDir(join(depsDir, `${basename(deflateTree)}-cpu`), 'lib/libdeflate.a', (out) => {
     log(`deps: ${basename(deflateTree)} for ${target.name}`);
     mkdirSync(join(out, 'obj'), { recursive: true });
-    const objects = libdeflateFiles(deflateTree).map((src, i) => {
+    // the target's lib/arm or lib/x86 (CPU detection), not the build host's
+    const objects = libdeflateFiles(deflateTree, target.node).map((src, i) => {
       const obj = join(out, 'obj', `${i}-${basename(src, '.c')}.o`);
       sh(target.cc, ['-std=gnu11', '-O2', '-DNDEBUG', ...target.cflags, '-I', deflateTree, '-c', src, '-o', obj]);
       return obj;

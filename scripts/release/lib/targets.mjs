@@ -25,6 +25,23 @@ export const EXPORTS = {
   'crypto-engine.so': ['crypto_engine_get'], // packages/plugins-crypto/src/plugin.ts softEngines symbol
 };
 
+/**
+ * Undefined dynamic symbols without a glibc version that a file may leave for
+ * the node process to provide: Node-API and libuv for the addon (plus the
+ * weak V8 getters of src/backing_hold.cc, checked at load), node's exported
+ * zlib for the zip engine (compiled against node's zlib.h), nothing for the
+ * crypto engine (OpenSSL is inside). Anything else -- a static library whose
+ * CPU-specific file was left out, say -- would fail only at dlopen() on the
+ * target, so the check catches it here. The toolchain's weak hooks
+ * (__gmon_start__, _ITM_*) are allowed everywhere.
+ */
+export const HOST_SYMBOLS = {
+  'warpdrive_native.node': [/^napi_/, /^node_api_/, /^uv_/, /^_ZN?K?2v8/],
+  'zip-engine.so': [/^(deflate|inflate)[A-Za-z0-9_]*$/, /^zlibVersion$/, /^(crc32|adler32)(_combine)?$/],
+  'crypto-engine.so': [],
+};
+export const TOOLCHAIN_WEAK_SYMBOLS = [/^__gmon_start__$/, /^_ITM_(de)?registerTMCloneTable$/];
+
 export const FILES = Object.keys(EXPORTS);
 
 /**
