@@ -44,3 +44,4 @@ export { guardRead, integerOption, ownField, ownOptions, snapshotArray, type Own
 export { addressOf, pinnableAddress } from '../memory.js';
 export { hasInlinePath, isPinnedToQueue, kernelQueues, pinToOneQueue, runsInline } from './hosts.js';
 export { TrustedTransform } from './transform.js';
+export { locateEngine, type EngineLocation, type LocateEngineOptions } from './engine.js';
