@@ -25,7 +25,7 @@ stage "release: pack the workspace build, check the tarballs, npm install them" 
 # systems (x64 natively, arm64 under qemu-user) with no compiler in them.
 stage "release: pnpm release:pack, every target, binaries and tarballs checked" pnpm --silent release:pack
 stage "proof: bare Debian x64, npm and pnpm 10 install, quickstart, CommonJS, TypeScript, Fastify" bash scripts/proof/run.sh --tarballs .release
-stage "proof: bare Debian arm64 under qemu-user, npm install, quickstart, conformance smoke" bash scripts/arm64/run.sh --tarballs .release
+stage "proof: bare Debian arm64 under qemu-user, the same install and checks, conformance smoke" bash scripts/proof/run.sh --arch arm64 --tarballs .release
 stage "sanitizers: ASan+UBSan, hostile-argument suite and engine tests" bash scripts/sanitizers.sh
 for major in ${WARPDRIVE_NODE_MATRIX-22 24}; do
   stage "vitest on node $major" bash scripts/node-matrix.sh "$major"

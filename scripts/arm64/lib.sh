@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared helpers for the arm64 stage (sourced by rootfs.sh and run.sh, never run alone).
+# Helpers for running arm64 binaries here (sourced by scripts/proof/run.sh --arch arm64,
+# never run alone): the apt packages and the aarch64 binfmt_misc handler.
 #
 # Why qemu-user and not a VM: the arm64 binaries are plain userspace ELF files that
 # talk to the in-process soft device; running them under qemu-user-static through
@@ -54,24 +55,3 @@ arm64_binfmt() {
   grep -q '^flags:.*F' "$entry"
 }
 
-# Bind /proc, /dev, /sys into a rootfs and copy resolv.conf; arm64_umount undoes it.
-arm64_mount() {
-  local root=$1 d
-  for d in proc dev sys; do
-    mkdir -p "$root/$d"
-    mountpoint -q "$root/$d" || mount --rbind "/$d" "$root/$d"
-    mount --make-rslave "$root/$d"
-  done
-  cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-  # The host's trust store too: where egress goes through a TLS-inspecting proxy its CA is
-  # trusted on the host only (node in the chroot gets it as NODE_EXTRA_CA_CERTS).
-  if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
-    cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/host-ca-certificates.crt"
-  fi
-}
-arm64_umount() {
-  local root=$1 d
-  for d in sys dev proc; do
-    if mountpoint -q "$root/$d"; then umount -R "$root/$d" 2>/dev/null || umount -lR "$root/$d" || true; fi
-  done
-}

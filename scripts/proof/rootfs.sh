@@ -16,7 +16,8 @@
 # run installed into its tree.
 #
 # A foreign arch (arm64 on an x64 host) is bootstrapped with --foreign and
-# finished under qemu-user-static (binfmt); helper h3 owns that path.
+# finished under qemu-user-static (binfmt, set up by scripts/arm64/lib.sh,
+# which run.sh --arch arm64 calls first).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 
