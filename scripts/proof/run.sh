@@ -369,6 +369,15 @@ check_throughput() {
   awk -v r="$mr" -v s="$MAX_SLOWDOWN" 'BEGIN { exit !(r >= 1 - s) }'
 }
 
+run_cli() {
+  local app=/home/app/$1
+  inroot "$app" node_modules/.bin/warpdrive devices --json >"$work/cli-devices-$1.json" || return 1
+  grep -q '"soft"' "$work/cli-devices-$1.json" || { echo "  not ok: no soft device in: $(head -c 300 "$work/cli-devices-$1.json")"; return 1; }
+  # a file through compress and decompress, compared byte for byte
+  inroot "$app" sh -c 'rm -f cli.gz cli.out && node_modules/.bin/warpdrive compress -o cli.gz package.json && node_modules/.bin/warpdrive decompress -o cli.out cli.gz && cmp package.json cli.out' || return 1
+  echo "  warpdrive devices --json lists the soft device; compress/decompress of package.json round-trips"
+}
+
 run_smoke() {
   cp "$repo/scripts/arm64/smoke.mjs" "$R/home/app/npm/smoke.mjs" && inroot /home/app/npm node smoke.mjs
 }
@@ -394,6 +403,7 @@ for pm in npm pnpm; do
     inroot "/home/app/$pm" node quickstart.mjs
   step "$pm-cjs" "$pm: CommonJS require('@warpdrive/plugin-zip/zlib'): one-shot and stream round trips" --needs "$pm-install" -- \
     inroot "/home/app/$pm" node zlib-facade.cjs
+  step "$pm-cli" "$pm: the CLI from its bin (warpdrive devices --json; compress | decompress round trip)" --needs "$pm-install" -- run_cli "$pm"
   step "$pm-ts" "$pm: TypeScript consumers type-check (nodenext, strict; .mts and .cts) and run" --needs "$pm-install" -- run_typescript "$pm"
   step "$pm-fastify" "$pm: Fastify + @fastify/compress on the facade, curl --compressed and fetch" --needs "$pm-install" -- run_fastify "$pm"
 done

@@ -61,6 +61,11 @@ if (versions.size !== 1) fail(`the JS packages disagree on the version: ${[...ve
 const [version] = versions;
 for (const [dir, m] of manifests) if (m.private) fail(`${dir} is private but listed in JS_PACKAGES`);
 
+// Drop the previous output first (never the binaries dir, which may be the
+// input): a failed build below must not leave last run's tarballs for the
+// proof stages to pass on.
+mkdirSync(out, { recursive: true });
+for (const f of readdirSync(out)) if (f.endsWith('.tgz') || f === 'SHA256SUMS') rmSync(join(out, f));
 if (!args['no-build']) run('pnpm', ['-r', '--reporter=append-only', 'run', 'build'], { stdio: 'inherit' });
 
 // The loader's target list must be this one.
@@ -69,7 +74,6 @@ if (PREBUILT_TARGETS.join() !== Object.keys(TARGETS).join()) {
   fail(`packages/native/src/locate.ts PREBUILT_TARGETS (${PREBUILT_TARGETS}) != scripts/release/targets.mjs (${Object.keys(TARGETS)})`);
 }
 
-mkdirSync(out, { recursive: true });
 let binaries = args.binaries === undefined ? undefined : resolve(args.binaries);
 if (binaries === undefined) {
   const builder = join(repo, 'scripts/release/build-binaries.mjs');
@@ -83,8 +87,6 @@ for (const t of targets) {
   }
 }
 
-// Idempotent: drop this script's previous output (never the binaries dir, which may be the input).
-for (const f of readdirSync(out)) if (f.endsWith('.tgz') || f === 'SHA256SUMS') rmSync(join(out, f));
 const stage = mkdtempSync(join(tmpdir(), 'warpdrive-release-'));
 const tarballs = [];
 try {
