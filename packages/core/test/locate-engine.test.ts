@@ -49,4 +49,23 @@ describe('locateEngine', () => {
     expect(error.message).toMatch(/Building from source/);
     expect(error.details.lookedFor.join(' ')).toMatch(/wd-fake-plugin/);
   });
+
+  it.each([
+    ['options', undefined],
+    ['options.packageName', { packageName: '', file: 'x.so', from: import.meta.url }],
+    ['options.file', { packageName: 'p', file: '../x.so', from: import.meta.url }],
+    ['options.file', { packageName: 'p', file: 42, from: import.meta.url }],
+    ['options.from', { packageName: 'p', file: 'x.so', from: 'not a url' }],
+    ['options.from', { packageName: 'p', file: 'x.so', from: 'https://example.invalid/x.js' }],
+  ])('rejects a bad %s with a typed error naming it', (argument, options) => {
+    let caught: unknown;
+    try {
+      locateEngine(options as never);
+    } catch (err) {
+      caught = err;
+    }
+    expect(isWarpdriveError(caught, 'ERR_INVALID_ARGUMENT')).toBe(true);
+    expect((caught as { details: { argument: string } }).details.argument).toBe(argument);
+    expect((caught as Error).message).toContain(argument);
+  });
 });

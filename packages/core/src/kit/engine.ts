@@ -9,6 +9,9 @@
 import { fileURLToPath } from 'node:url';
 import { isNativeUnavailable, locateBinary } from '@warpdrive/native/locate';
 import { WarpdriveError } from '../errors.js';
+import { argumentError } from './bytes.js';
+import { describeValue } from './describe.js';
+import { ownOptions } from './options.js';
 
 /** What {@link locateEngine} found. */
 export interface EngineLocation {
@@ -38,16 +41,30 @@ export interface LocateEngineOptions {
  * (and its `ERR_NATIVE_UNAVAILABLE` surfaces when the plugin is used).
  */
 export function locateEngine(options: LocateEngineOptions): EngineLocation {
+  // each own property read once; a plugin's typo is a typed error, not a TypeError from URL
+  const o = ownOptions(options, 'options', ['packageName', 'file', 'from'], { optional: false });
+  for (const key of ['packageName', 'file'] as const) {
+    const v = o[key];
+    if (typeof v !== 'string' || v === '' || (key === 'file' && /[/\\]/.test(v))) {
+      throw argumentError(`options.${key}`, `\`options.${key}\` must be a non-empty ${key === 'file' ? 'file name (no directory)' : 'package name'}, got ${describeValue(v)}`);
+    }
+  }
+  const fromUrl = o.from instanceof URL ? o.from : typeof o.from === 'string' && URL.canParse(o.from) ? new URL(o.from) : undefined;
+  if (fromUrl === undefined || fromUrl.protocol !== 'file:') {
+    throw argumentError('options.from', `\`options.from\` must be the calling module's own file: URL, got ${describeValue(o.from)}`);
+  }
+  const packageName = o.packageName as string;
+  const file = o.file as string;
   const asan = process.env.WARPDRIVE_NATIVE_BUILD === 'asan';
-  const localDir = fileURLToPath(new URL(`../${asan ? 'build-asan' : 'build'}/`, options.from));
+  const localDir = fileURLToPath(new URL(`../${asan ? 'build-asan' : 'build'}/`, fromUrl));
   try {
-    const { path } = locateBinary({ packageName: options.packageName, file: options.file, from: options.from, localDirs: [localDir], usePackage: !asan });
+    const { path } = locateBinary({ packageName, file, from: fromUrl, localDirs: [localDir], usePackage: !asan });
     return { path, library: () => path };
   } catch (err) {
     if (!isNativeUnavailable(err)) throw err;
     const error = new WarpdriveError('ERR_NATIVE_UNAVAILABLE', err.message, { cause: err, details: err.details });
     return {
-      path: localDir + options.file,
+      path: localDir + file,
       library: () => {
         throw error;
       },
